@@ -1,0 +1,27 @@
+"""The `metastasis` command line: a thin layer over the Python API."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="metastasis",
+    help="Whole-body simulator of the metastatic cascade.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def _register() -> None:
+    """Attach each command group; each lives in its own module of this package."""
+    from metastasis.cli import simulate as _simulate
+
+    _simulate.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
