@@ -12,6 +12,11 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root() -> None:
+    """Whole-body simulator of the metastatic cascade."""
+
+
 def _register() -> None:
     """Attach each command group; each lives in its own module of this package."""
     from metastasis.cli import simulate as _simulate
