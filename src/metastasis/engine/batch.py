@@ -1,0 +1,155 @@
+"""Run a batch of patients through the kernel and gather struct-of-arrays outputs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from metastasis.engine.kernel import (
+    N_SUMMARY,
+    N_TRAJ_FIXED,
+    S_N_EVENTS,
+    S_N_LESIONS,
+    S_N_OBS,
+    S_N_TRAJ,
+    STATUS_OK,
+    run_patient,
+)
+from metastasis.engine.params import T_DT, T_END, T_MAX_LESIONS, T_RECORD, KernelInputs, Schedule
+from metastasis.engine.rng import ENGINE_STREAM, patient_generator
+
+INITIAL_EVENT_ROWS = 4096
+INITIAL_OBS_ROWS = 4096
+MAX_BUFFER_ROWS = 1 << 26
+
+
+@dataclass
+class BatchOutput:
+    """Concatenated kernel outputs of a batch; `patient` columns hold global patient indices."""
+
+    n_organs: int
+    ev_patient: np.ndarray
+    ev_t: np.ndarray
+    ev_type: np.ndarray
+    ev_organ: np.ndarray
+    ev_lesion: np.ndarray
+    ev_value: np.ndarray
+    tr_patient: np.ndarray
+    traj: np.ndarray  # (rows, 1 + 4 + 2·n_organs): t, E, H, M, K, lesion burden, dormant
+    les_patient: np.ndarray
+    les_id: np.ndarray
+    les_organ: np.ndarray
+    les_born: np.ndarray
+    les_end: np.ndarray
+    les_max_cells: np.ndarray
+    obs_patient: np.ndarray
+    obs_t: np.ndarray
+    obs_lesion: np.ndarray
+    obs_organ: np.ndarray
+    obs_cells: np.ndarray
+    summary: np.ndarray  # (patients, N_SUMMARY)
+    patients: np.ndarray
+
+
+class _Buffers:
+    def __init__(self, n_ev: int, n_obs: int, n_traj: int, n_org: int, max_les: int) -> None:
+        self.ev_t = np.empty(n_ev)
+        self.ev_type = np.empty(n_ev, dtype=np.int8)
+        self.ev_organ = np.empty(n_ev, dtype=np.int16)
+        self.ev_lesion = np.empty(n_ev, dtype=np.int32)
+        self.ev_value = np.empty(n_ev)
+        self.traj = np.empty((n_traj, 1 + N_TRAJ_FIXED + 2 * n_org))
+        self.les_organ = np.empty(max_les, dtype=np.int16)
+        self.les_born = np.empty(max_les)
+        self.les_end = np.empty(max_les)
+        self.les_max = np.empty(max_les)
+        self.obs_t = np.empty(n_obs)
+        self.obs_lesion = np.empty(n_obs, dtype=np.int32)
+        self.obs_organ = np.empty(n_obs, dtype=np.int16)
+        self.obs_cells = np.empty(n_obs)
+        self.summary = np.empty(N_SUMMARY)
+
+
+def run_batch(
+    inputs: KernelInputs,
+    patients: Sequence[int],
+    seed: int,
+    schedules: Sequence[Schedule] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> BatchOutput:
+    """Simulate the given global patient indices; schedule i belongs to patients[i]."""
+    theta, organ_par, arrival = inputs.theta, inputs.organ_par, inputs.arrival
+    n_org = arrival.shape[0]
+    dt, t_end, rec = theta[T_DT], theta[T_END], theta[T_RECORD]
+    n_traj = int(np.ceil(t_end / dt / max(1, round(rec / dt)))) + 3
+    max_les = int(theta[T_MAX_LESIONS])
+    buf = _Buffers(INITIAL_EVENT_ROWS, INITIAL_OBS_ROWS, n_traj, n_org, max_les)
+    default = Schedule()
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in _PART_KEYS}
+    summaries = np.empty((len(patients), N_SUMMARY))
+    for idx, p in enumerate(patients):
+        sch = schedules[idx] if schedules is not None else default
+        while True:
+            rng = patient_generator(seed, int(p), ENGINE_STREAM)
+            status = run_patient(
+                theta, organ_par, arrival, inputs.primary_site,
+                sch.mod_t_days, sch.mod_values, sch.kill_t_days, sch.kill_target,
+                sch.kill_surviving_fraction, sch.kill_dormant, inputs.observe_t_days, rng,
+                buf.ev_t, buf.ev_type, buf.ev_organ, buf.ev_lesion, buf.ev_value, buf.traj,
+                buf.les_organ, buf.les_born, buf.les_end, buf.les_max,
+                buf.obs_t, buf.obs_lesion, buf.obs_organ, buf.obs_cells, buf.summary,
+            )
+            if status == STATUS_OK:
+                break
+            n_ev, n_obs = len(buf.ev_t), len(buf.obs_t)
+            if status == 1:
+                n_ev *= 2
+            elif status == 2:
+                n_obs *= 2
+            else:
+                raise RuntimeError(f"kernel status {status} for patient {p}")
+            if max(n_ev, n_obs) > MAX_BUFFER_ROWS:
+                raise RuntimeError(f"patient {p}: output exceeds {MAX_BUFFER_ROWS} rows")
+            buf = _Buffers(n_ev, n_obs, n_traj, n_org, max_les)
+        s = buf.summary
+        summaries[idx] = s
+        ne, nt, nl, no = int(s[S_N_EVENTS]), int(s[S_N_TRAJ]), int(s[S_N_LESIONS]), int(s[S_N_OBS])
+        parts["ev_patient"].append(np.full(ne, p, dtype=np.int64))
+        parts["ev_t"].append(buf.ev_t[:ne].copy())
+        parts["ev_type"].append(buf.ev_type[:ne].copy())
+        parts["ev_organ"].append(buf.ev_organ[:ne].copy())
+        parts["ev_lesion"].append(buf.ev_lesion[:ne].copy())
+        parts["ev_value"].append(buf.ev_value[:ne].copy())
+        parts["tr_patient"].append(np.full(nt, p, dtype=np.int64))
+        parts["traj"].append(buf.traj[:nt].copy())
+        parts["les_patient"].append(np.full(nl, p, dtype=np.int64))
+        parts["les_id"].append(np.arange(1, nl + 1, dtype=np.int32))
+        parts["les_organ"].append(buf.les_organ[:nl].copy())
+        parts["les_born"].append(buf.les_born[:nl].copy())
+        parts["les_end"].append(buf.les_end[:nl].copy())
+        parts["les_max_cells"].append(buf.les_max[:nl].copy())
+        parts["obs_patient"].append(np.full(no, p, dtype=np.int64))
+        parts["obs_t"].append(buf.obs_t[:no].copy())
+        parts["obs_lesion"].append(buf.obs_lesion[:no].copy())
+        parts["obs_organ"].append(buf.obs_organ[:no].copy())
+        parts["obs_cells"].append(buf.obs_cells[:no].copy())
+        if progress is not None:
+            progress(1)
+    width = 1 + N_TRAJ_FIXED + 2 * n_org
+    cat = {
+        k: (np.concatenate(v) if v else np.zeros((0, width) if k == "traj" else 0))
+        for k, v in parts.items()
+    }
+    return BatchOutput(
+        n_organs=n_org, summary=summaries, patients=np.asarray(patients, dtype=np.int64), **cat
+    )
+
+
+_PART_KEYS = (
+    "ev_patient", "ev_t", "ev_type", "ev_organ", "ev_lesion", "ev_value",
+    "tr_patient", "traj",
+    "les_patient", "les_id", "les_organ", "les_born", "les_end", "les_max_cells",
+    "obs_patient", "obs_t", "obs_lesion", "obs_organ", "obs_cells",
+)

@@ -1,0 +1,541 @@
+"""The compiled per-patient stepper: a hybrid of ODEs, Poisson thinning and exact small events.
+
+One call simulates one patient from t = 0 to death or the end of follow-up with that patient's
+own `numpy.random.Generator`, so a patient's trajectory never depends on the batch it ran in.
+
+Per step of `dt` days:
+
+1. therapy: the current modifier row, and any instantaneous kills due;
+2. primary: Gompertz growth per phenotype under its capacity K, EMT, K by Hahnfeldt's law;
+3. lesions: exact birth–death (Poisson births, binomial deaths) below the stochastic threshold,
+   their ODE above it, each with its own capacity;
+4. dissemination: every source (primary and lesions above threshold) sheds m·N^α·φ cells/day.
+   Shed × survival × arrest × extravasation × dormancy entry is thinned to one Poisson number
+   of new dormant cells per organ. The cells that do not get that far (died in the blood,
+   arrested but not extravasated, extravasated but died) do not change the state: they are
+   drawn once per record interval from their accumulated intensities, which by the splitting
+   property of Poisson processes has exactly the same law as drawing them every step, and
+   keeps seeded ≥ arrested ≥ extravasated ≥ dormant on every row;
+5. dormant cells: binomial fates per organ (cleared, woken, stay); each woken cell founds a
+   lesion, one event row each;
+6. death when an organ or the whole body passes its lethal burden.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from metastasis.biology.burden import lethal_organ
+from metastasis.biology.colonisation import small_lesion_death_per_day
+from metastasis.biology.dormancy import leave_probability, wake_share
+from metastasis.biology.emt import emt_step
+from metastasis.biology.extravasation import extravasation_probability
+from metastasis.biology.growth import capacity_step, gompertz_rate_per_day
+from metastasis.biology.intravasation import emission_per_day, invasive_fraction
+from metastasis.biology.microenvironment import hypoxic_fraction
+from metastasis.engine.events import (
+    EV_ARRESTED,
+    EV_DEATH,
+    EV_DORMANT,
+    EV_EXTRAVASATED,
+    EV_LESION_BORN,
+    EV_LESION_CLEARED,
+    EV_SEEDED,
+    EV_TREATMENT,
+    EV_WOKE,
+    NO_LESION,
+    PRIMARY_LESION_ID,
+)
+from metastasis.engine.params import (
+    KILL_ALL_LESIONS,
+    KILL_EVERYTHING,
+    KILL_PRIMARY,
+    M_ANGIO,
+    M_CLEAR,
+    M_EMISSION,
+    M_EMT,
+    M_GROWTH,
+    M_IMMUNE,
+    M_KILL,
+    M_NK,
+    M_WAKE,
+    O_EXTRAV_W,
+    O_GROWTH_MULT,
+    O_LETHAL,
+    O_WAKE_MULT,
+    T_ANGIO_B,
+    T_ANGIO_D,
+    T_CLUSTER_FRAC,
+    T_CLUSTER_GAIN,
+    T_DORM_CLEAR,
+    T_DORM_ENTRY,
+    T_DT,
+    T_EMIT_ALPHA,
+    T_EMIT_M,
+    T_EMIT_STROMA,
+    T_EMT_HYP,
+    T_END,
+    T_EXTRAV_BASE,
+    T_FH0,
+    T_FM0,
+    T_HYB_W,
+    T_K0,
+    T_KEH,
+    T_KHE,
+    T_KHM,
+    T_KMH,
+    T_L_ANGIO_B,
+    T_L_ANGIO_D,
+    T_L_BIRTH,
+    T_L_IMMUNE,
+    T_L_K0,
+    T_L_LAMBDA,
+    T_L_PHI,
+    T_LAMBDA,
+    T_LETHAL_TOTAL,
+    T_MAX_LESIONS,
+    T_N0,
+    T_NK_SHARE_CLUSTER,
+    T_NK_SHARE_SINGLE,
+    T_PROLIF_H,
+    T_PROLIF_M,
+    T_RECORD,
+    T_STOCH_THR,
+    T_SURV_CLUSTER,
+    T_SURV_SINGLE,
+    T_VEGF_HYP,
+    T_WAKE,
+)
+
+STATUS_OK = 0
+STATUS_EVENTS_FULL = 1
+STATUS_OBSERVATIONS_FULL = 2
+STATUS_TRAJECTORY_FULL = 3
+
+# summary vector slots
+S_DEATH_T = 0
+S_DEATH_CAUSE = 1
+S_N_EVENTS = 2
+S_N_TRAJ = 3
+S_N_LESIONS = 4
+S_N_OBS = 5
+S_DROPPED_LESIONS = 6
+S_FIRST_LESION_T = 7
+N_SUMMARY = 8
+
+N_TRAJ_FIXED = 4  # E, H, M, K, then lesion burden per organ, then dormant cells per organ
+
+
+@njit(cache=True)
+def _funnel_matrices(theta, organ_par, arrival, mods, dormant_v, extrav_v, arrest_v):
+    """Per shed cell: P(arrested in o), P(extravasated in o), P(dormant in o), for each source."""
+    n = arrival.shape[0]
+    cf = theta[T_CLUSTER_FRAC]
+    nk = mods[M_NK]
+    s1 = theta[T_SURV_SINGLE] * math.exp(-theta[T_NK_SHARE_SINGLE] * (nk - 1.0))
+    s2 = theta[T_SURV_CLUSTER] * math.exp(-theta[T_NK_SHARE_CLUSTER] * (nk - 1.0))
+    s1 = min(max(s1, 0.0), 1.0)
+    s2 = min(max(s2, 0.0), 1.0)
+    for o in range(n):
+        pe1 = extravasation_probability(theta[T_EXTRAV_BASE], organ_par[O_EXTRAV_W, o], 1.0)
+        pe2 = extravasation_probability(
+            theta[T_EXTRAV_BASE], organ_par[O_EXTRAV_W, o], theta[T_CLUSTER_GAIN]
+        )
+        for src in range(n):
+            a = arrival[src, o]
+            arrest_v[src, o] = a * ((1.0 - cf) * s1 + cf * s2)
+            extrav_v[src, o] = a * ((1.0 - cf) * s1 * pe1 + cf * s2 * pe2)
+            dormant_v[src, o] = extrav_v[src, o] * theta[T_DORM_ENTRY]
+
+
+@njit(cache=True)
+def _emit(ev_t, ev_type, ev_organ, ev_lesion, ev_value, k, t, etype, organ, lesion, value):
+    """Append one event row; returns the new count, or −1 when the buffer is (or was) full."""
+    if k < 0 or k >= ev_t.shape[0]:
+        return -1
+    ev_t[k] = t
+    ev_type[k] = etype
+    ev_organ[k] = organ
+    ev_lesion[k] = lesion
+    ev_value[k] = value
+    return k + 1
+
+
+@njit(cache=True, nogil=True)
+def run_patient(
+    theta,
+    organ_par,
+    arrival,
+    site,
+    mod_t,
+    mod_v,
+    kill_t,
+    kill_target,
+    kill_frac,
+    kill_dormant,
+    obs_t,
+    rng,
+    ev_t,
+    ev_type,
+    ev_organ,
+    ev_lesion,
+    ev_value,
+    traj,
+    les_organ,
+    les_born,
+    les_end,
+    les_max_cells,
+    obs_time,
+    obs_lesion,
+    obs_organ,
+    obs_cells,
+    summary,
+):
+    """Simulate one patient; fills the output buffers and returns a status code."""
+    n_org = arrival.shape[0]
+    dt = theta[T_DT]
+    t_end = theta[T_END]
+    n_steps = int(math.ceil(t_end / dt - 1e-9))
+    rec_every = max(1, int(round(theta[T_RECORD] / dt)))
+    max_les = min(int(theta[T_MAX_LESIONS]), les_organ.shape[0])
+    thr = theta[T_STOCH_THR]
+
+    # primary state
+    n0 = theta[T_N0]
+    e = n0 * (1.0 - theta[T_FH0] - theta[T_FM0])
+    h = n0 * theta[T_FH0]
+    m = n0 * theta[T_FM0]
+    cap = theta[T_K0]
+
+    # lesions (slots are never reused: slot index + 1 is the lesion id)
+    l_cells = np.zeros(max_les)
+    l_cap = np.zeros(max_les)
+    l_alive = np.zeros(max_les, dtype=np.bool_)
+    n_les = 0
+    dropped = 0
+
+    dormant = np.zeros(n_org, dtype=np.int64)
+    burden = np.zeros(n_org)
+    shed_src = np.zeros(n_org)
+    lam_dorm = np.zeros(n_org)
+    # interval accumulators
+    acc_seed_src = np.zeros(n_org)
+    acc_arrest_fail = np.zeros(n_org)
+    acc_extrav_fail = np.zeros(n_org)
+    acc_lost = 0.0
+    cnt_dormant_in = np.zeros(n_org, dtype=np.int64)
+    cnt_woke = np.zeros(n_org, dtype=np.int64)
+    arr_cnt = np.zeros(n_org, dtype=np.int64)
+    extr_cnt = np.zeros(n_org, dtype=np.int64)
+
+    dormant_v = np.zeros((n_org, n_org))
+    extrav_v = np.zeros((n_org, n_org))
+    arrest_v = np.zeros((n_org, n_org))
+    p_leave = np.zeros(n_org)
+    share_wake = np.zeros(n_org)
+    seg = -1
+    mods = mod_v[0]
+
+    k_ev = 0
+    k_tr = 0
+    k_obs = 0
+    j_obs = 0
+    j_kill = 0
+    death_t = math.inf
+    death_cause = -1
+    first_lesion_t = math.inf
+
+    for step in range(n_steps + 1):
+        t = step * dt
+        # ---------------------------------------------------------------- record
+        if step % rec_every == 0 or step == n_steps:
+            if step > 0:
+                # draw the counted cells that did not reach dormancy, then flush the interval
+                arrested_total = 0
+                for o in range(n_org):
+                    extr = cnt_dormant_in[o]
+                    if acc_extrav_fail[o] > 0.0:
+                        extr += rng.poisson(acc_extrav_fail[o])
+                    arr = extr
+                    if acc_arrest_fail[o] > 0.0:
+                        arr += rng.poisson(acc_arrest_fail[o])
+                    arr_cnt[o] = arr
+                    extr_cnt[o] = extr
+                    arrested_total += arr
+                seeded_total = arrested_total
+                if acc_lost > 0.0:
+                    seeded_total += rng.poisson(acc_lost)
+                # split the seeded cells over their sources (multinomial by shed intensity)
+                rest = 0.0
+                for o in range(n_org):
+                    rest += acc_seed_src[o]
+                left = seeded_total
+                for o in range(n_org):
+                    x = 0
+                    if left > 0 and acc_seed_src[o] > 0.0:
+                        p = acc_seed_src[o] / rest
+                        x = left if p >= 1.0 else rng.binomial(left, p)
+                        left -= x
+                        rest -= acc_seed_src[o]
+                    if x > 0:
+                        k_ev = _emit(ev_t, ev_type, ev_organ, ev_lesion, ev_value, k_ev, t,
+                                     EV_SEEDED, o, NO_LESION, x)
+                    acc_seed_src[o] = 0.0
+                acc_lost = 0.0
+                for o in range(n_org):
+                    if arr_cnt[o] > 0:
+                        k_ev = _emit(ev_t, ev_type, ev_organ, ev_lesion, ev_value, k_ev, t,
+                                     EV_ARRESTED, o, NO_LESION, arr_cnt[o])
+                    if extr_cnt[o] > 0:
+                        k_ev = _emit(ev_t, ev_type, ev_organ, ev_lesion, ev_value, k_ev, t,
+                                     EV_EXTRAVASATED, o, NO_LESION, extr_cnt[o])
+                    if cnt_dormant_in[o] > 0:
+                        k_ev = _emit(ev_t, ev_type, ev_organ, ev_lesion, ev_value, k_ev, t,
+                                     EV_DORMANT, o, NO_LESION, cnt_dormant_in[o])
+                    if cnt_woke[o] > 0:
+                        k_ev = _emit(ev_t, ev_type, ev_organ, ev_lesion, ev_value, k_ev, t,
+                                     EV_WOKE, o, NO_LESION, cnt_woke[o])
+                    if k_ev < 0:
+                        return STATUS_EVENTS_FULL
+                    acc_extrav_fail[o] = 0.0
+                    acc_arrest_fail[o] = 0.0
+                    cnt_dormant_in[o] = 0
+                    cnt_woke[o] = 0
+            if k_tr >= traj.shape[0]:
+                return STATUS_TRAJECTORY_FULL
+            traj[k_tr, 0] = t
+            if k_ev < 0:
+                return STATUS_EVENTS_FULL
+            traj[k_tr, 1] = e
+            traj[k_tr, 2] = h
+            traj[k_tr, 3] = m
+            traj[k_tr, 4] = cap
+            for o in range(n_org):
+                traj[k_tr, 1 + N_TRAJ_FIXED + o] = burden[o] - (e + h + m if o == site else 0.0)
+                traj[k_tr, 1 + N_TRAJ_FIXED + n_org + o] = dormant[o]
+            k_tr += 1
+        # ---------------------------------------------------------------- observations
+        while j_obs < obs_t.shape[0] and obs_t[j_obs] <= t + 1e-9:
+            if step > 0 or obs_t[j_obs] <= 1e-9:
+                if e + h + m >= 1.0:
+                    if k_obs >= obs_time.shape[0]:
+                        return STATUS_OBSERVATIONS_FULL
+                    obs_time[k_obs] = obs_t[j_obs]
+                    obs_lesion[k_obs] = PRIMARY_LESION_ID
+                    obs_organ[k_obs] = site
+                    obs_cells[k_obs] = e + h + m
+                    k_obs += 1
+                for i in range(n_les):
+                    if l_alive[i]:
+                        if k_obs >= obs_time.shape[0]:
+                            return STATUS_OBSERVATIONS_FULL
+                        obs_time[k_obs] = obs_t[j_obs]
+                        obs_lesion[k_obs] = i + 1
+                        obs_organ[k_obs] = les_organ[i]
+                        obs_cells[k_obs] = l_cells[i]
+                        k_obs += 1
+            j_obs += 1
+        if step == n_steps or death_cause != -1:
+            break
+
+        # ---------------------------------------------------------------- therapy
+        new_seg = seg
+        while new_seg + 1 < mod_t.shape[0] and mod_t[new_seg + 1] <= t + 1e-9:
+            new_seg += 1
+        if new_seg != seg:
+            seg = new_seg
+            mods = mod_v[seg]
+            _funnel_matrices(theta, organ_par, arrival, mods, dormant_v, extrav_v, arrest_v)
+            for o in range(n_org):
+                clear = theta[T_DORM_CLEAR] * mods[M_CLEAR]
+                wake = theta[T_WAKE] * organ_par[O_WAKE_MULT, o] * mods[M_WAKE]
+                p_leave[o] = leave_probability(clear, wake, dt)
+                share_wake[o] = wake_share(clear, wake)
+        while j_kill < kill_t.shape[0] and kill_t[j_kill] <= t + 1e-9:
+            tgt = kill_target[j_kill]
+            f = kill_frac[j_kill]
+            if tgt == KILL_PRIMARY or tgt == KILL_EVERYTHING:
+                e *= f
+                h *= f
+                m *= f
+            for i in range(n_les):
+                if l_alive[i] and (tgt == KILL_ALL_LESIONS or tgt == KILL_EVERYTHING
+                                   or tgt == les_organ[i]):
+                    if l_cells[i] < thr:
+                        l_cells[i] = float(rng.binomial(int(l_cells[i]), f))
+                    else:
+                        l_cells[i] *= f
+            if kill_dormant[j_kill]:
+                for o in range(n_org):
+                    if dormant[o] > 0 and (tgt == KILL_EVERYTHING or tgt == o
+                                           or tgt == KILL_ALL_LESIONS):
+                        dormant[o] = rng.binomial(dormant[o], f)
+            k_ev = _emit(ev_t, ev_type, ev_organ, ev_lesion, ev_value, k_ev, t, EV_TREATMENT,
+                         tgt, NO_LESION, f)
+            if k_ev < 0:
+                return STATUS_EVENTS_FULL
+            j_kill += 1
+
+        for o in range(n_org):
+            shed_src[o] = 0.0
+            burden[o] = 0.0
+
+        # ---------------------------------------------------------------- primary tumour
+        n_p = e + h + m
+        if n_p > 0.0:
+            hyp = hypoxic_fraction(n_p, cap)
+            r = gompertz_rate_per_day(n_p, cap, theta[T_LAMBDA] * mods[M_GROWTH])
+            kill = mods[M_KILL]
+            e *= math.exp((r - kill) * dt)
+            h *= math.exp((r * theta[T_PROLIF_H] - kill) * dt)
+            m *= math.exp((r * theta[T_PROLIF_M] - kill) * dt)
+            fwd = (1.0 + theta[T_EMT_HYP] * hyp) * mods[M_EMT]
+            e, h, m = emt_step(e, h, m, theta[T_KEH] * fwd, theta[T_KHM] * fwd,
+                               theta[T_KHE], theta[T_KMH], dt)
+            n_new = e + h + m
+            if n_new < 1.0:
+                e = 0.0
+                h = 0.0
+                m = 0.0
+                n_new = 0.0
+            b = theta[T_ANGIO_B] * mods[M_ANGIO] * (1.0 + theta[T_VEGF_HYP] * hyp)
+            cap = capacity_step(cap, n_new, b, theta[T_ANGIO_D], dt)
+            phi = invasive_fraction(e, h, m, theta[T_HYB_W])
+            shed_src[site] += emission_per_day(n_new, phi, theta[T_EMIT_M], theta[T_EMIT_ALPHA]) \
+                * theta[T_EMIT_STROMA] * mods[M_EMISSION]
+            burden[site] += n_new
+
+        # ---------------------------------------------------------------- lesions
+        for i in range(n_les):
+            if not l_alive[i]:
+                continue
+            o = les_organ[i]
+            nl = l_cells[i]
+            lam = theta[T_L_LAMBDA] * organ_par[O_GROWTH_MULT, o] * mods[M_GROWTH]
+            r = gompertz_rate_per_day(nl, l_cap[i], lam)
+            if nl < thr:
+                birth = theta[T_L_BIRTH]
+                death = small_lesion_death_per_day(birth, r, theta[T_L_IMMUNE]) \
+                    + mods[M_KILL] + mods[M_IMMUNE]
+                ni = int(nl)
+                born = rng.poisson(birth * nl * dt)
+                died = rng.binomial(ni, 1.0 - math.exp(-death * dt)) if ni > 0 else 0
+                nl = float(ni + born - died)
+            else:
+                nl = nl * math.exp((r - mods[M_KILL] - mods[M_IMMUNE]) * dt)
+                if nl < thr:
+                    nl = float(int(nl))
+            if nl < 1.0:
+                l_alive[i] = False
+                l_cells[i] = 0.0
+                les_end[i] = t + dt
+                k_ev = _emit(ev_t, ev_type, ev_organ, ev_lesion, ev_value, k_ev, t + dt,
+                             EV_LESION_CLEARED, o, i + 1, 0.0)
+                if k_ev < 0:
+                    return STATUS_EVENTS_FULL
+                continue
+            hyp_l = hypoxic_fraction(nl, l_cap[i])
+            b_l = theta[T_L_ANGIO_B] * mods[M_ANGIO] * (1.0 + theta[T_VEGF_HYP] * hyp_l)
+            l_cap[i] = capacity_step(l_cap[i], nl, b_l, theta[T_L_ANGIO_D], dt)
+            l_cells[i] = nl
+            if nl > les_max_cells[i]:
+                les_max_cells[i] = nl
+            burden[o] += nl
+            if nl >= thr:
+                shed_src[o] += emission_per_day(nl, theta[T_L_PHI], theta[T_EMIT_M],
+                                                theta[T_EMIT_ALPHA]) * mods[M_EMISSION]
+
+        # ---------------------------------------------------------------- dissemination
+        total_lam = 0.0
+        for o in range(n_org):
+            lam_dorm[o] = 0.0
+        for src in range(n_org):
+            s = shed_src[src] * dt
+            if s <= 0.0:
+                continue
+            acc_seed_src[src] += s
+            arrested_sum = 0.0
+            for o in range(n_org):
+                lam_dorm[o] += s * dormant_v[src, o]
+                acc_extrav_fail[o] += s * (extrav_v[src, o] - dormant_v[src, o])
+                acc_arrest_fail[o] += s * (arrest_v[src, o] - extrav_v[src, o])
+                arrested_sum += arrest_v[src, o]
+            acc_lost += s * (1.0 - arrested_sum)
+        for o in range(n_org):
+            total_lam += lam_dorm[o]
+        if total_lam > 0.0:
+            k_new = rng.poisson(total_lam)
+            # split the new dormant cells over organs: conditional binomials (multinomial)
+            rest = total_lam
+            for o in range(n_org):
+                if k_new <= 0:
+                    break
+                if lam_dorm[o] <= 0.0:
+                    continue
+                p = lam_dorm[o] / rest if rest > 0.0 else 1.0
+                if p >= 1.0:
+                    x = k_new
+                else:
+                    x = rng.binomial(k_new, p)
+                dormant[o] += x
+                cnt_dormant_in[o] += x
+                k_new -= x
+                rest -= lam_dorm[o]
+
+        # ---------------------------------------------------------------- dormant fates
+        for o in range(n_org):
+            if dormant[o] <= 0:
+                continue
+            leave = rng.binomial(dormant[o], p_leave[o])
+            if leave <= 0:
+                continue
+            woke = rng.binomial(leave, share_wake[o])
+            dormant[o] -= leave
+            cnt_woke[o] += woke
+            for _ in range(woke):
+                if n_les >= max_les:
+                    dropped += 1
+                    continue
+                les_organ[n_les] = o
+                les_born[n_les] = t + dt
+                les_end[n_les] = math.inf
+                les_max_cells[n_les] = 1.0
+                l_cells[n_les] = 1.0
+                l_cap[n_les] = theta[T_L_K0]
+                l_alive[n_les] = True
+                n_les += 1
+                if t + dt < first_lesion_t:
+                    first_lesion_t = t + dt
+                k_ev = _emit(ev_t, ev_type, ev_organ, ev_lesion, ev_value, k_ev, t + dt,
+                             EV_LESION_BORN, o, n_les, 1.0)
+                if k_ev < 0:
+                    return STATUS_EVENTS_FULL
+
+        # ---------------------------------------------------------------- death
+        total = 0.0
+        for o in range(n_org):
+            total += burden[o]
+        cause = lethal_organ(burden, total, theta[T_LETHAL_TOTAL], organ_par[O_LETHAL])
+        if cause != -1:
+            death_t = t + dt
+            death_cause = cause
+            k_ev = _emit(ev_t, ev_type, ev_organ, ev_lesion, ev_value, k_ev, death_t, EV_DEATH,
+                         cause, NO_LESION, total)
+            if k_ev < 0:
+                return STATUS_EVENTS_FULL
+            # make the final record row fall on the death time
+            n_steps = step + 1
+            rec_every = 1
+
+    summary[S_DEATH_T] = death_t
+    summary[S_DEATH_CAUSE] = death_cause
+    summary[S_N_EVENTS] = k_ev
+    summary[S_N_TRAJ] = k_tr
+    summary[S_N_LESIONS] = n_les
+    summary[S_N_OBS] = k_obs
+    summary[S_DROPPED_LESIONS] = dropped
+    summary[S_FIRST_LESION_T] = first_lesion_t
+    return STATUS_OK

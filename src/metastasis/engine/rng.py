@@ -1,0 +1,19 @@
+"""Per-patient random streams from one SeedSequence.
+
+Patient i of a run with seed s uses `SeedSequence(s, spawn_key=(i, stream))`: the engine draws
+from stream 0 and the clinical read-out from stream 1. A patient's draws therefore depend on
+(seed, patient index) only, never on batch size, chunking, worker count or order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+ENGINE_STREAM = 0
+CLINICAL_STREAM = 1
+
+
+def patient_generator(seed: int, patient: int, stream: int) -> np.random.Generator:
+    """The Generator of one patient's stream."""
+    ss = np.random.SeedSequence(entropy=seed, spawn_key=(patient, stream))
+    return np.random.Generator(np.random.PCG64(ss))

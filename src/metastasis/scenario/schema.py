@@ -1,0 +1,385 @@
+"""Pydantic schemas of a scenario: every rate of the cascade, with its unit in its name.
+
+A scenario says *what* is simulated; the engine decides *how*. Values given here are the
+generic defaults; each preset in `presets/` overrides what its cancer type needs and lists its
+sources. Every default carries its source or the word `assumption` with a reason.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from metastasis.anatomy.organs import ORGANS
+
+NonNeg = Annotated[float, Field(ge=0.0)]
+Pos = Annotated[float, Field(gt=0.0)]
+Prob = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+
+def _check_organ_keys(value: dict[str, float], what: str) -> dict[str, float]:
+    unknown = [k for k in value if k not in ORGANS]
+    if unknown:
+        raise ValueError(
+            f"unknown organ {unknown[0]!r} in {what}; expected one of: {', '.join(ORGANS)}"
+        )
+    return value
+
+
+class TimeSettings(_Section):
+    """Follow-up and step sizes (days)."""
+
+    years: Pos = Field(10.0, description="follow-up length (years)")
+    dt_days: Annotated[float, Field(gt=0.0, le=30.0)] = Field(
+        1.0, description="engine step (days); assumption: one day resolves CTC and lesion kinetics"
+    )
+    record_interval_days: Pos = Field(
+        30.0, description="interval of trajectory rows and aggregated cell-count events (days)"
+    )
+
+    @model_validator(mode="after")
+    def _record_not_finer_than_step(self) -> TimeSettings:
+        if self.record_interval_days < self.dt_days:
+            raise ValueError(
+                f"record_interval_days ({self.record_interval_days}) must be >= dt_days ({self.dt_days})"
+            )
+        return self
+
+
+class Genotype(_Section):
+    """Driver alterations of the founding clone; effects are in `data/genotype_effects.csv`."""
+
+    TP53: Literal["wt", "loss"] = "wt"
+    MYC: Literal["wt", "gain"] = "wt"
+    KRAS: Literal["wt", "mutant"] = "wt"
+    CDH1: Literal["unmethylated", "methylated"] = "unmethylated"
+
+    def label(self) -> str:
+        """Compact label such as `TP53loss+MYCgain`, or `wildtype`."""
+        parts = []
+        if self.TP53 == "loss":
+            parts.append("TP53loss")
+        if self.MYC == "gain":
+            parts.append("MYCgain")
+        if self.KRAS == "mutant":
+            parts.append("KRASmut")
+        if self.CDH1 == "methylated":
+            parts.append("CDH1meth")
+        return "+".join(parts) if parts else "wildtype"
+
+
+class Microenvironment(_Section):
+    """Signals and stromal densities, relative to a reference tumour (dimensionless, 1 = reference)."""
+
+    tgf_beta: NonNeg = Field(1.0, description="TGF-β level relative to reference")
+    wnt: NonNeg = Field(1.0, description="Wnt/β-catenin activity relative to reference")
+    notch: NonNeg = Field(1.0, description="Notch activity relative to reference")
+    tam_density: NonNeg = Field(1.0, description="tumour-associated macrophage density, relative")
+    caf_density: NonNeg = Field(1.0, description="cancer-associated fibroblast density, relative")
+    tam_invasion_gain: NonNeg = Field(
+        0.3,
+        description="fractional rise of EMT and intravasation per unit TAM density; assumption: "
+        "TAMs escort intravasation (Harney et al. 2015 Cancer Discov 5:932), magnitude unmeasured",
+    )
+    caf_invasion_gain: NonNeg = Field(
+        0.2,
+        description="fractional rise of EMT per unit CAF density; assumption: CAFs lead invasion "
+        "and secrete TGF-β (Gaggioli et al. 2007 Nat Cell Biol 9:1392)",
+    )
+    hypoxia_emt_gain: NonNeg = Field(
+        1.0,
+        description="fractional rise of EMT rates at full hypoxia; assumption: HIF-1α induces "
+        "TWIST/SNAIL (Yang et al. 2008 Nat Cell Biol 10:295)",
+    )
+
+
+class PrimaryTumour(_Section):
+    """Primary growth: Gompertz under a vascular carrying capacity (Hahnfeldt et al. 1999 form)."""
+
+    initial_cells: Pos = Field(1.0, description="cells at t = 0 (1 = first malignant cell)")
+    initial_capacity_cells: Pos = Field(
+        1.0e6,
+        description="avascular carrying capacity K0 (cells); Folkman 1971 NEJM 285:1182: "
+        "avascular tumours stall near 1-2 mm (~1e6 cells)",
+    )
+    gompertz_rate_per_day: Pos = Field(
+        0.004,
+        description="Gompertz λ (1/day) in dN/dt = λ·N·ln(K/N); calibrated so that a 1 cm³ "
+        "tumour doubles in about 1.7 months (Coumans et al. 2013 BMC Cancer 13:125)",
+    )
+    angiogenic_stimulation_per_day: NonNeg = Field(
+        0.05,
+        description="Hahnfeldt b (1/day) in dK/dt = b·N − d·K·N^(2/3); assumption: scaled from "
+        "Hahnfeldt et al. 1999 (5.85/day in mice) to human doubling times",
+    )
+    angiogenic_inhibition_per_day: NonNeg = Field(
+        5.0e-10,
+        description="Hahnfeldt d (1/(day·cells^(2/3))); sets the plateau K* = (b/d)^(3/2) "
+        "(≈1e12 cells with the defaults: lethal burden, Friberg & Mattson 1997 J Surg Oncol 65:284)",
+    )
+    vegf_hypoxia_gain: NonNeg = Field(
+        2.0,
+        description="fractional rise of angiogenic stimulation at full hypoxia; assumption: "
+        "hypoxia induces VEGF through HIF-1 (Shweiki et al. 1992 Nature 359:843)",
+    )
+    proliferation_hybrid: NonNeg = Field(
+        0.8, description="proliferation of hybrid E/M cells relative to epithelial; assumption"
+    )
+    proliferation_mesenchymal: NonNeg = Field(
+        0.5,
+        description="proliferation of mesenchymal cells relative to epithelial; assumption: EMT "
+        "slows the cell cycle (Vega et al. 2004 Genes Dev 18:1131)",
+    )
+
+
+class EMT(_Section):
+    """Phenotype switching E ↔ hybrid E/M ↔ M (rates per day at reference signals)."""
+
+    e_to_hybrid_per_day: NonNeg = Field(0.01, description="E → E/M (1/day); assumption")
+    hybrid_to_m_per_day: NonNeg = Field(0.02, description="E/M → M (1/day); assumption")
+    hybrid_to_e_per_day: NonNeg = Field(0.05, description="E/M → E, MET (1/day); assumption")
+    m_to_hybrid_per_day: NonNeg = Field(0.02, description="M → E/M (1/day); assumption")
+    tgf_beta_exponent: NonNeg = Field(
+        1.0, description="sensitivity of E→E/M→M to TGF-β (rate ∝ level^exponent); assumption"
+    )
+    wnt_exponent: NonNeg = Field(0.5, description="sensitivity to Wnt; assumption")
+    notch_exponent: NonNeg = Field(0.5, description="sensitivity to Notch; assumption")
+    suppression: Prob = Field(
+        0.0,
+        description="fraction by which forward EMT is blocked (0 = none, 1 = complete), e.g. an "
+        "EMT-suppressed line or an EMT-blocking drug",
+    )
+    initial_fraction_hybrid: Prob = Field(0.0, description="E/M fraction at t = 0")
+    initial_fraction_mesenchymal: Prob = Field(0.0, description="M fraction at t = 0")
+
+
+class Intravasation(_Section):
+    """Size-dependent emission m·N^α (Iwata et al. 2000; Benzekry et al. 2016), of invasive cells."""
+
+    emission_coefficient: NonNeg = Field(
+        30.0,
+        description="m in cells^(1-α)/day: shed = m·N^α·(invasive fraction); with α = 0.663 and "
+        "an invasive fraction near 0.1 a 1 g tumour sheds ~3e6 cells/day (Butler & Gullino 1975 "
+        "Cancer Res 35:512)",
+    )
+    emission_exponent: Annotated[float, Field(ge=0.0, le=1.5)] = Field(
+        0.663, description="α (dimensionless), fractal dimension of the vascularised surface (Iwata et al. 2000)"
+    )
+    hybrid_weight: NonNeg = Field(
+        0.5, description="intravasation of an E/M cell relative to an M cell; assumption"
+    )
+    cluster_cell_fraction: Prob = Field(
+        0.05,
+        description="share of shed cells that travel in clusters; Aceto et al. 2014 Cell 158:1110 "
+        "(clusters ~3% of CTC events, 2-50 cells)",
+    )
+    tme_gain_applies: bool = Field(True, description="TAM density raises emission")
+    lesion_invasive_fraction: Prob = Field(
+        0.05,
+        description="invasive fraction of metastases, for seeding from metastases; assumption "
+        "(lesions re-epithelialise after MET)",
+    )
+
+
+class Circulation(_Section):
+    """CTC survival in the blood: shear and NK killing, with protections (hazards per hour)."""
+
+    transit_hours: Pos = Field(
+        1.0,
+        description="time a CTC spends in the blood before arrest (hours); CTC half-life 1-2.4 h "
+        "(Meng et al. 2004 Clin Cancer Res 10:8152)",
+    )
+    shear_death_per_hour: NonNeg = Field(0.5, description="shear-stress death hazard (1/h); assumption")
+    nk_kill_per_hour: NonNeg = Field(1.0, description="NK-cell killing hazard (1/h); assumption")
+    platelet_cloaking: Prob = Field(
+        0.5,
+        description="fraction of NK killing prevented by platelet cloaking; Palumbo et al. 2005 "
+        "Blood 105:178 (platelets shield from NK cells), magnitude assumed",
+    )
+    cluster_protection: Prob = Field(
+        0.8, description="fraction of shear and NK hazards removed for cells in clusters; assumption"
+    )
+    pdl1_positive_fraction: Prob = Field(0.2, description="share of CTCs expressing PD-L1; assumption")
+    pdl1_protection: Prob = Field(
+        0.5, description="fraction of NK/T killing a PD-L1+ CTC escapes; assumption"
+    )
+
+
+class Extravasation(_Section):
+    """Arrest follows the routing graph; extravasation follows seed-and-soil weights per organ."""
+
+    base_probability: Prob = Field(
+        0.05, description="probability an arrested cell extravasates in a neutral soil; assumption"
+    )
+    cluster_colonisation_gain: NonNeg = Field(
+        20.0,
+        description="metastatic potential of a clustered cell relative to a single cell; Aceto et "
+        "al. 2014: clusters are 23-50 times more metastatic per event",
+    )
+    organ_weights: dict[str, NonNeg] = Field(
+        default_factory=lambda: {o: 1.0 for o in ORGANS},
+        description="seed-and-soil weight per organ (dimensionless, multiplies base_probability); "
+        "calibrated per cancer type against MSK-MET",
+    )
+
+    @field_validator("organ_weights")
+    @classmethod
+    def _organs(cls, v: dict[str, float]) -> dict[str, float]:
+        return _check_organ_keys(v, "organ_weights")
+
+
+class Dormancy(_Section):
+    """Disseminated cells: counts per organ with binomial fates each step."""
+
+    entry_probability: Prob = Field(
+        0.5,
+        description="share of extravasated cells that survive to become dormant DTCs; assumption "
+        "(Luzzi et al. 1998: most extravasated cells persist as solitary cells)",
+    )
+    clearance_per_day: NonNeg = Field(
+        0.01,
+        description="immune clearance and death of dormant cells (1/day); assumption: half-life "
+        "of about 70 days",
+    )
+    wake_per_day: NonNeg = Field(
+        2.0e-5, description="reactivation hazard of a dormant cell (1/day); calibrated, see presets"
+    )
+    organ_wake_multipliers: dict[str, NonNeg] = Field(
+        default_factory=dict,
+        description="per-organ multiplier of wake_per_day (missing organs: 1); e.g. the bone "
+        "marrow niche holds cells dormant longer (Shiozawa et al. 2011 J Clin Invest 121:1298)",
+    )
+
+    @field_validator("organ_wake_multipliers")
+    @classmethod
+    def _organs(cls, v: dict[str, float]) -> dict[str, float]:
+        return _check_organ_keys(v, "organ_wake_multipliers")
+
+
+class Colonisation(_Section):
+    """Lesions: stochastic birth–death while small, then Gompertz with their own angiogenic switch."""
+
+    birth_per_day: Pos = Field(
+        0.3,
+        description="division rate of colony cells (1/day); cell-cycle time ~2-3 days in human "
+        "tumours (Steel 1977, Growth Kinetics of Tumours)",
+    )
+    gompertz_rate_per_day: Pos = Field(
+        0.004, description="lesion Gompertz λ (1/day); assumption: as the primary"
+    )
+    initial_capacity_cells: Pos = Field(
+        1.0e6, description="avascular capacity of a new lesion (cells); Folkman 1971"
+    )
+    angiogenic_stimulation_per_day: NonNeg = Field(
+        0.05, description="lesion Hahnfeldt b (1/day); assumption: as the primary"
+    )
+    angiogenic_inhibition_per_day: NonNeg = Field(
+        5.0e-10, description="lesion Hahnfeldt d (1/(day·cells^(2/3))); assumption: as the primary"
+    )
+    stochastic_threshold_cells: Annotated[float, Field(ge=1.0)] = Field(
+        1000.0,
+        description="below this size a lesion follows exact birth–death (tau-leaping); above, "
+        "its ODE. Assumption: 1000 cells make extinction negligible",
+    )
+    immune_kill_per_day: NonNeg = Field(
+        0.0, description="extra death of small-lesion cells by T/NK cells (1/day)"
+    )
+    organ_growth_multipliers: dict[str, NonNeg] = Field(
+        default_factory=dict, description="per-organ multiplier of lesion growth (missing: 1)"
+    )
+    max_lesions: Annotated[int, Field(ge=1, le=100_000)] = Field(
+        2000, description="lesion slots per patient; when full, further colonies are not tracked"
+    )
+
+    @field_validator("organ_growth_multipliers")
+    @classmethod
+    def _organs(cls, v: dict[str, float]) -> dict[str, float]:
+        return _check_organ_keys(v, "organ_growth_multipliers")
+
+
+class Burden(_Section):
+    """When tumour burden kills (cells)."""
+
+    lethal_total_cells: Pos = Field(
+        1.0e12,
+        description="total-body lethal burden (cells); about 1 kg of tumour (Friberg & Mattson "
+        "1997 J Surg Oncol 65:284)",
+    )
+    use_organ_limits: bool = Field(
+        True, description="also die when a vital organ's burden passes its limit in organs.csv"
+    )
+
+
+Modality = Literal["CT", "MRI", "FDG-PET/CT", "bone scan"]
+
+
+class Imaging(_Section):
+    """Scheduled imaging; detection depends on modality, organ and lesion diameter."""
+
+    modality: Modality = "CT"
+    brain_modality: Modality | None = Field(
+        "MRI", description="modality for the brain, if different (FDG uptake masks the brain)"
+    )
+    start_day: NonNeg = Field(0.0, description="first scan (days from t = 0)")
+    interval_days: Pos = Field(180.0, description="days between scans")
+
+
+class Clinical(_Section):
+    """Clinical read-out settings."""
+
+    imaging: Imaging = Field(default_factory=Imaging)
+    symptoms: bool = Field(True, description="draw site symptoms from organ burden")
+
+
+class Scenario(_Section):
+    """A complete, validated scenario."""
+
+    name: str = "custom"
+    description: str = ""
+    cancer_type: str = "generic"
+    primary_site: str = "breast"
+    history: Literal["natural"] = Field(
+        "natural", description="natural history from the first malignant cell"
+    )
+    sources: list[str] = Field(default_factory=list, description="references for this scenario")
+    time: TimeSettings = Field(default_factory=TimeSettings)
+    genotype: Genotype = Field(default_factory=Genotype)
+    microenvironment: Microenvironment = Field(default_factory=Microenvironment)
+    primary: PrimaryTumour = Field(default_factory=PrimaryTumour)
+    emt: EMT = Field(default_factory=EMT)
+    intravasation: Intravasation = Field(default_factory=Intravasation)
+    circulation: Circulation = Field(default_factory=Circulation)
+    extravasation: Extravasation = Field(default_factory=Extravasation)
+    dormancy: Dormancy = Field(default_factory=Dormancy)
+    colonisation: Colonisation = Field(default_factory=Colonisation)
+    burden: Burden = Field(default_factory=Burden)
+    clinical: Clinical = Field(default_factory=Clinical)
+
+    @field_validator("primary_site")
+    @classmethod
+    def _site(cls, v: str) -> str:
+        if v not in ORGANS:
+            raise ValueError(f"unknown organ {v!r}; expected one of: {', '.join(ORGANS)}")
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        f = self.emt.initial_fraction_hybrid + self.emt.initial_fraction_mesenchymal
+        if f > 1.0:
+            raise ValueError(
+                f"emt.initial_fraction_hybrid + emt.initial_fraction_mesenchymal = {f} exceeds 1"
+            )
+        follow_up_days = self.time.years * 365.25
+        if self.clinical.imaging.start_day > follow_up_days:
+            raise ValueError(
+                f"clinical.imaging.start_day ({self.clinical.imaging.start_day}) is after the end "
+                f"of follow-up ({follow_up_days:.0f} days)"
+            )
+        if self.primary.initial_cells > self.burden.lethal_total_cells:
+            raise ValueError("primary.initial_cells exceeds burden.lethal_total_cells")
+        return self
