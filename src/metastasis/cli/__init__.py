@@ -19,9 +19,11 @@ def _root() -> None:
 
 def _register() -> None:
     """Attach each command group; each lives in its own module of this package."""
+    from metastasis.cli import model as _model
     from metastasis.cli import simulate as _simulate
 
     _simulate.register(app)
+    _model.register(app)
 
 
 _register()
