@@ -189,9 +189,10 @@ def solve(
     b = np.empty_like(t)
     b[0] = source[0]
     diag = 1.0 - 0.5 * h * kernel[0]
+    k_rev = np.ascontiguousarray(kernel[::-1])  # k_rev[n - m] = k(t_m): contiguous slices
     for i in range(1, t.size):
         # trapezoid: h[½k(t_i)B_0 + Σ_{j=1}^{i-1} k(t_i − t_j)B_j + ½k(0)B_i]
-        conv = 0.5 * kernel[i] * b[0] + np.dot(kernel[i - 1 : 0 : -1], b[1:i])
+        conv = 0.5 * kernel[i] * b[0] + np.dot(k_rev[n - i + 1 : n], b[1:i])
         b[i] = (source[i] + h * conv) / diag
     return IwataSolution(params=p, t_days=t, birth_rate_per_day=b)
 
