@@ -21,8 +21,10 @@ def _register() -> None:
     """Attach each command group; each lives in its own module of this package."""
     from metastasis.cli import model as _model
     from metastasis.cli import simulate as _simulate
+    from metastasis.cli import spatial as _spatial
 
     _simulate.register(app)
+    _spatial.register(app)
     _model.register(app)
 
 
