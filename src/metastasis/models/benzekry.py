@@ -4,8 +4,7 @@ Citations
     Benzekry S, Lamont C, Beheshti A, Tracz A, Ebos JML, Hlatky L, Hahnfeldt P. Classical
     mathematical models for description and prediction of experimental tumor growth.
     PLoS Comput Biol 2014;10(8):e1003800. DOI: 10.1371/journal.pcbi.1003800
-    Hartung N, Mollard S, Barbolosi D, Benabdallah A, Chapuisat G, Henry G, Giacometti S,
-    Iliadis A, Ciccolini J, Faivre C, Hubert F. Mathematical modeling of tumor growth and
+    Hartung N, Mollard S, Barbolosi D, et al. Mathematical modeling of tumor growth and
     metastatic spreading: validation in tumor-bearing mice. Cancer Res 2014;74(22):6397-6407.
     DOI: 10.1158/0008-5472.CAN-14-0721
     Benzekry S, Tracz A, Mastri M, Corbelli R, Barbolosi D, Ebos JML. Modeling spontaneous
@@ -33,7 +32,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
-from scipy import integrate
+from scipy import integrate, optimize
 
 CITATION = (
     "Benzekry S et al. PLoS Comput Biol 2014;10:e1003800; Hartung N et al. Cancer Res "
@@ -198,14 +197,13 @@ def _age_to_reach(law: GrowthLaw, v_target: float, v0: float, horizon: float) ->
     """Age (days) at which `law` grown from v0 reaches v_target; inf if not within horizon."""
     if v_target <= v0:
         return 0.0
-    from scipy.optimize import brentq
 
     def f(a: float) -> float:
         return float(law.volume_mm3(a, v0)) - v_target
 
     if f(horizon) < 0:
         return np.inf
-    return float(brentq(f, 0.0, horizon, xtol=1e-10))
+    return float(optimize.brentq(f, 0.0, horizon, xtol=1e-10))
 
 
 def solve(

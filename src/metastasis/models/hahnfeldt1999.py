@@ -3,7 +3,7 @@
 Citation
     Hahnfeldt P, Panigrahy D, Folkman J, Hlatky L. Tumor development under angiogenic
     signaling: a dynamical theory of tumor growth, treatment response, and postvascular
-    dormancy. Cancer Res 1999;59(19):4770-4775. PMID 10519381 (no DOI was assigned).
+    dormancy. Cancer Res 1999;59(19):4770-4775. (No DOI is given for this article.)
 
 Model (V tumour volume, K vascular carrying capacity, both mm³; t in days)
 
@@ -28,7 +28,7 @@ CITATION = (
     "signaling: a dynamical theory of tumor growth, treatment response, and postvascular "
     "dormancy. Cancer Res 1999;59:4770-4775."
 )
-DOI = ""  # none assigned; PMID 10519381
+DOI = ""  # none given for this article
 
 
 @dataclass(frozen=True)

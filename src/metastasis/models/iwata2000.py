@@ -77,16 +77,17 @@ class IwataParameters:
 
 
 PARAMETER_TABLE: tuple[ParameterInfo, ...] = (
-    ParameterInfo("a_per_day", "1/day", "Iwata et al. 2000, fit to the HCC patient (Section 4)"),
-    ParameterInfo("b_cells", "cells", "Iwata et al. 2000, fit to the HCC patient (Section 4)"),
-    ParameterInfo("m_per_day", "colonies/(day·cell^alpha)", "Iwata et al. 2000, fit (Section 4)"),
-    ParameterInfo("alpha", "1", "Iwata et al. 2000, fit (Section 4); fractal dimension of vessels"),
+    ParameterInfo("a_per_day", "1/day", "Iwata et al. 2000, fit to the HCC patient"),
+    ParameterInfo("b_cells", "cells", "Iwata et al. 2000, fit to the HCC patient"),
+    ParameterInfo(
+        "m_per_day", "colonies/(day·cell^alpha)", "Iwata et al. 2000, fit to the HCC patient"
+    ),
+    ParameterInfo("alpha", "1", "Iwata et al. 2000, fit; fractal dimension of tumour vessels"),
     ParameterInfo("x0_cells", "cells", "Iwata et al. 2000 model: colonies start from one cell"),
 )
 """Parameter table.  The values are those quoted for the paper's fitted hepatocellular
-carcinoma patient (a = 0.00286 /day, b = 7.3e10 cells, m = 5.3e-8, α = 0.663); they are
-repeated in the follow-up analyses of the model (Barbolosi et al. 2009, Math Biosci;
-Devys et al. 2009, DCDS-B 12:731) and public reimplementations."""
+carcinoma patient (a = 0.00286 /day, b = 7.3e10 cells, m = 5.3e-8, α = 0.663), as used by
+later work on the model and by public reimplementations of it."""
 
 
 def growth_rate_cells_per_day(x_cells: np.ndarray | float, p: IwataParameters) -> np.ndarray:
