@@ -72,6 +72,7 @@ from metastasis.engine.params import (
     T_CLUSTER_GAIN,
     T_DORM_CLEAR,
     T_DORM_ENTRY,
+    T_DORM_ODE,
     T_DT,
     T_EMIT_ALPHA,
     T_EMIT_M,
@@ -93,6 +94,7 @@ from metastasis.engine.params import (
     T_L_IMMUNE,
     T_L_K0,
     T_L_LAMBDA,
+    T_L_ODE_STEP,
     T_L_PHI,
     T_LAMBDA,
     T_LETHAL_TOTAL,
@@ -152,6 +154,27 @@ def _funnel_matrices(theta, organ_par, arrival, mods, dormant_v, extrav_v, arres
 
 
 @njit(cache=True)
+def _fold_pending(pend_src, arrest_v, extrav_v, dormant_v, acc_arrest_fail, acc_extrav_fail):
+    """Turn shed cells accumulated per source into per-organ intensities of the cells that were
+    arrested but did not extravasate, and that extravasated but did not enter dormancy; returns
+    the intensity of cells that died in the blood or were lost in unlisted beds."""
+    n = pend_src.shape[0]
+    lost = 0.0
+    for src in range(n):
+        sh = pend_src[src]
+        if sh <= 0.0:
+            continue
+        arrested = 0.0
+        for o in range(n):
+            acc_arrest_fail[o] += sh * (arrest_v[src, o] - extrav_v[src, o])
+            acc_extrav_fail[o] += sh * (extrav_v[src, o] - dormant_v[src, o])
+            arrested += arrest_v[src, o]
+        lost += sh * (1.0 - arrested)
+        pend_src[src] = 0.0
+    return lost
+
+
+@njit(cache=True)
 def _emit(ev_t, ev_type, ev_organ, ev_lesion, ev_value, k, t, etype, organ, lesion, value):
     """Append one event row; returns the new count, or −1 when the buffer is (or was) full."""
     if k < 0 or k >= ev_t.shape[0]:
@@ -202,6 +225,7 @@ def run_patient(
     rec_every = max(1, int(round(theta[T_RECORD] / dt)))
     max_les = min(int(theta[T_MAX_LESIONS]), les_organ.shape[0])
     thr = theta[T_STOCH_THR]
+    d_ode = theta[T_DORM_ODE]
 
     # primary state
     n0 = theta[T_N0]
@@ -214,10 +238,16 @@ def run_patient(
     l_cells = np.zeros(max_les)
     l_cap = np.zeros(max_les)
     l_alive = np.zeros(max_les, dtype=np.bool_)
+    l_shed = np.zeros(max_les)
+    l_due = np.zeros(max_les, dtype=np.int64)
+    alive_idx = np.zeros(max_les, dtype=np.int64)
+    n_alive = 0
+    ode_every = max(1, int(round(theta[T_L_ODE_STEP] / dt)))
+    dt_ode = ode_every * dt
     n_les = 0
     dropped = 0
 
-    dormant = np.zeros(n_org, dtype=np.int64)
+    dormant = np.zeros(n_org)
     burden = np.zeros(n_org)
     shed_src = np.zeros(n_org)
     lam_dorm = np.zeros(n_org)
@@ -226,7 +256,7 @@ def run_patient(
     acc_arrest_fail = np.zeros(n_org)
     acc_extrav_fail = np.zeros(n_org)
     acc_lost = 0.0
-    cnt_dormant_in = np.zeros(n_org, dtype=np.int64)
+    cnt_dormant_in = np.zeros(n_org)
     cnt_woke = np.zeros(n_org, dtype=np.int64)
     arr_cnt = np.zeros(n_org, dtype=np.int64)
     extr_cnt = np.zeros(n_org, dtype=np.int64)
@@ -235,6 +265,11 @@ def run_patient(
     extrav_v = np.zeros((n_org, n_org))
     arrest_v = np.zeros((n_org, n_org))
     p_leave = np.zeros(n_org)
+    p_wake_step = np.zeros(n_org)
+    wake_lam_o = np.zeros(n_org)
+    woke_o = np.zeros(n_org, dtype=np.int64)
+    pend_src = np.zeros(n_org)
+    stay_factor = np.zeros(n_org)
     share_wake = np.zeros(n_org)
     seg = -1
     mods = mod_v[0]
@@ -254,9 +289,13 @@ def run_patient(
         if step % rec_every == 0 or step == n_steps:
             if step > 0:
                 # draw the counted cells that did not reach dormancy, then flush the interval
+                acc_lost += _fold_pending(
+                    pend_src, arrest_v, extrav_v, dormant_v, acc_arrest_fail, acc_extrav_fail
+                )
                 arrested_total = 0
                 for o in range(n_org):
-                    extr = cnt_dormant_in[o]
+                    cnt_dormant_in[o] = round(cnt_dormant_in[o])
+                    extr = int(cnt_dormant_in[o])
                     if acc_extrav_fail[o] > 0.0:
                         extr += rng.poisson(acc_extrav_fail[o])
                     arr = extr
@@ -346,6 +385,10 @@ def run_patient(
         while new_seg + 1 < mod_t.shape[0] and mod_t[new_seg + 1] <= t + 1e-9:
             new_seg += 1
         if new_seg != seg:
+            if seg >= 0:
+                acc_lost += _fold_pending(
+                    pend_src, arrest_v, extrav_v, dormant_v, acc_arrest_fail, acc_extrav_fail
+                )
             seg = new_seg
             mods = mod_v[seg]
             _funnel_matrices(theta, organ_par, arrival, mods, dormant_v, extrav_v, arrest_v)
@@ -354,6 +397,8 @@ def run_patient(
                 wake = theta[T_WAKE] * organ_par[O_WAKE_MULT, o] * mods[M_WAKE]
                 p_leave[o] = leave_probability(clear, wake, dt)
                 share_wake[o] = wake_share(clear, wake)
+                p_wake_step[o] = p_leave[o] * share_wake[o]
+                stay_factor[o] = 1.0 - p_leave[o]
         while j_kill < kill_t.shape[0] and kill_t[j_kill] <= t + 1e-9:
             tgt = kill_target[j_kill]
             f = kill_frac[j_kill]
@@ -361,18 +406,22 @@ def run_patient(
                 e *= f
                 h *= f
                 m *= f
-            for i in range(n_les):
-                if l_alive[i] and (tgt == KILL_ALL_LESIONS or tgt == KILL_EVERYTHING
-                                   or tgt == les_organ[i]):
+            for kk in range(n_alive):
+                i = alive_idx[kk]
+                if tgt == KILL_ALL_LESIONS or tgt == KILL_EVERYTHING or tgt == les_organ[i]:
                     if l_cells[i] < thr:
                         l_cells[i] = float(rng.binomial(int(l_cells[i]), f))
                     else:
                         l_cells[i] *= f
+                        l_due[i] = step
             if kill_dormant[j_kill]:
                 for o in range(n_org):
                     if dormant[o] > 0 and (tgt == KILL_EVERYTHING or tgt == o
                                            or tgt == KILL_ALL_LESIONS):
-                        dormant[o] = rng.binomial(dormant[o], f)
+                        if dormant[o] < d_ode:
+                            dormant[o] = float(rng.binomial(int(dormant[o]), f))
+                        else:
+                            dormant[o] *= f
             k_ev = _emit(ev_t, ev_type, ev_organ, ev_lesion, ev_value, k_ev, t, EV_TREATMENT,
                          tgt, NO_LESION, f)
             if k_ev < 0:
@@ -409,14 +458,15 @@ def run_patient(
             burden[site] += n_new
 
         # ---------------------------------------------------------------- lesions
-        for i in range(n_les):
-            if not l_alive[i]:
-                continue
+        k = 0
+        while k < n_alive:
+            i = alive_idx[k]
             o = les_organ[i]
             nl = l_cells[i]
-            lam = theta[T_L_LAMBDA] * organ_par[O_GROWTH_MULT, o] * mods[M_GROWTH]
-            r = gompertz_rate_per_day(nl, l_cap[i], lam)
+            dt_l = 0.0
             if nl < thr:
+                lam = theta[T_L_LAMBDA] * organ_par[O_GROWTH_MULT, o] * mods[M_GROWTH]
+                r = gompertz_rate_per_day(nl, l_cap[i], lam)
                 birth = theta[T_L_BIRTH]
                 death = small_lesion_death_per_day(birth, r, theta[T_L_IMMUNE]) \
                     + mods[M_KILL] + mods[M_IMMUNE]
@@ -424,76 +474,112 @@ def run_patient(
                 born = rng.poisson(birth * nl * dt)
                 died = rng.binomial(ni, 1.0 - math.exp(-death * dt)) if ni > 0 else 0
                 nl = float(ni + born - died)
-            else:
-                nl = nl * math.exp((r - mods[M_KILL] - mods[M_IMMUNE]) * dt)
+                dt_l = dt
+            elif step >= l_due[i]:
+                # large lesions advance their (slow) ODE every ode_every steps
+                lam = theta[T_L_LAMBDA] * organ_par[O_GROWTH_MULT, o] * mods[M_GROWTH]
+                r = gompertz_rate_per_day(nl, l_cap[i], lam)
+                nl = nl * math.exp((r - mods[M_KILL] - mods[M_IMMUNE]) * dt_ode)
                 if nl < thr:
                     nl = float(int(nl))
+                dt_l = dt_ode
+                l_due[i] = step + ode_every
             if nl < 1.0:
                 l_alive[i] = False
                 l_cells[i] = 0.0
                 les_end[i] = t + dt
+                n_alive -= 1
+                alive_idx[k] = alive_idx[n_alive]
                 k_ev = _emit(ev_t, ev_type, ev_organ, ev_lesion, ev_value, k_ev, t + dt,
                              EV_LESION_CLEARED, o, i + 1, 0.0)
                 if k_ev < 0:
                     return STATUS_EVENTS_FULL
                 continue
-            hyp_l = hypoxic_fraction(nl, l_cap[i])
-            b_l = theta[T_L_ANGIO_B] * mods[M_ANGIO] * (1.0 + theta[T_VEGF_HYP] * hyp_l)
-            l_cap[i] = capacity_step(l_cap[i], nl, b_l, theta[T_L_ANGIO_D], dt)
-            l_cells[i] = nl
-            if nl > les_max_cells[i]:
-                les_max_cells[i] = nl
+            if dt_l > 0.0:
+                hyp_l = hypoxic_fraction(nl, l_cap[i])
+                b_l = theta[T_L_ANGIO_B] * mods[M_ANGIO] * (1.0 + theta[T_VEGF_HYP] * hyp_l)
+                l_cap[i] = capacity_step(l_cap[i], nl, b_l, theta[T_L_ANGIO_D], dt_l)
+                l_cells[i] = nl
+                if nl > les_max_cells[i]:
+                    les_max_cells[i] = nl
+                if nl >= thr:
+                    l_shed[i] = emission_per_day(nl, theta[T_L_PHI], theta[T_EMIT_M],
+                                                 theta[T_EMIT_ALPHA])
+                    if l_due[i] > step + ode_every:
+                        l_due[i] = step + 1
+                else:
+                    l_shed[i] = 0.0
             burden[o] += nl
-            if nl >= thr:
-                shed_src[o] += emission_per_day(nl, theta[T_L_PHI], theta[T_EMIT_M],
-                                                theta[T_EMIT_ALPHA]) * mods[M_EMISSION]
+            shed_src[o] += l_shed[i] * mods[M_EMISSION]
+            k += 1
 
         # ---------------------------------------------------------------- dissemination
-        total_lam = 0.0
         for o in range(n_org):
             lam_dorm[o] = 0.0
         for src in range(n_org):
-            s = shed_src[src] * dt
-            if s <= 0.0:
+            sh = shed_src[src] * dt
+            if sh <= 0.0:
                 continue
-            acc_seed_src[src] += s
-            arrested_sum = 0.0
+            acc_seed_src[src] += sh
+            pend_src[src] += sh
             for o in range(n_org):
-                lam_dorm[o] += s * dormant_v[src, o]
-                acc_extrav_fail[o] += s * (extrav_v[src, o] - dormant_v[src, o])
-                acc_arrest_fail[o] += s * (arrest_v[src, o] - extrav_v[src, o])
-                arrested_sum += arrest_v[src, o]
-            acc_lost += s * (1.0 - arrested_sum)
+                lam_dorm[o] += sh * dormant_v[src, o]
+
+        # ---------------------------------------------------------------- dormant cells
+        # large pools follow their mean for inflow and clearance, and their wakes are pooled
+        # into one exact Poisson draw; small pools get exact Poisson inflow and binomial fates
+        small_lam = 0.0
+        wake_lam = 0.0
         for o in range(n_org):
-            total_lam += lam_dorm[o]
-        if total_lam > 0.0:
-            k_new = rng.poisson(total_lam)
-            # split the new dormant cells over organs: conditional binomials (multinomial)
-            rest = total_lam
+            if dormant[o] >= d_ode:
+                dormant[o] += lam_dorm[o]
+                cnt_dormant_in[o] += lam_dorm[o]
+                lam_dorm[o] = 0.0
+                wake_lam_o[o] = dormant[o] * p_wake_step[o]
+                wake_lam += wake_lam_o[o]
+                dormant[o] *= stay_factor[o]
+            else:
+                small_lam += lam_dorm[o]
+                wake_lam_o[o] = 0.0
+        if small_lam > 0.0:
+            k_new = rng.poisson(small_lam)
+            rest = small_lam
             for o in range(n_org):
                 if k_new <= 0:
                     break
                 if lam_dorm[o] <= 0.0:
                     continue
                 p = lam_dorm[o] / rest if rest > 0.0 else 1.0
-                if p >= 1.0:
-                    x = k_new
-                else:
-                    x = rng.binomial(k_new, p)
+                x = k_new if p >= 1.0 else rng.binomial(k_new, p)
                 dormant[o] += x
                 cnt_dormant_in[o] += x
                 k_new -= x
                 rest -= lam_dorm[o]
-
-        # ---------------------------------------------------------------- dormant fates
         for o in range(n_org):
-            if dormant[o] <= 0:
+            woke_o[o] = 0
+            if dormant[o] <= 0.0 or wake_lam_o[o] > 0.0 or dormant[o] >= d_ode:
                 continue
-            leave = rng.binomial(dormant[o], p_leave[o])
-            if leave <= 0:
+            leave = rng.binomial(int(dormant[o]), p_leave[o])
+            if leave > 0:
+                woke_o[o] = rng.binomial(leave, share_wake[o])
+                dormant[o] -= leave
+        if wake_lam > 0.0:
+            k_wake = rng.poisson(wake_lam)
+            rest = wake_lam
+            for o in range(n_org):
+                if k_wake <= 0:
+                    break
+                if wake_lam_o[o] <= 0.0:
+                    continue
+                p = wake_lam_o[o] / rest if rest > 0.0 else 1.0
+                x = k_wake if p >= 1.0 else rng.binomial(k_wake, p)
+                woke_o[o] += x
+                k_wake -= x
+                rest -= wake_lam_o[o]
+        for o in range(n_org):
+            woke = woke_o[o]
+            if woke <= 0:
                 continue
-            woke = rng.binomial(leave, share_wake[o])
-            dormant[o] -= leave
             cnt_woke[o] += woke
             for _ in range(woke):
                 if n_les >= max_les:
@@ -506,6 +592,10 @@ def run_patient(
                 l_cells[n_les] = 1.0
                 l_cap[n_les] = theta[T_L_K0]
                 l_alive[n_les] = True
+                l_shed[n_les] = 0.0
+                l_due[n_les] = 0
+                alive_idx[n_alive] = n_les
+                n_alive += 1
                 n_les += 1
                 if t + dt < first_lesion_t:
                     first_lesion_t = t + dt

@@ -64,6 +64,8 @@ THETA_NAMES = (
     "max_lesions",
     "ctc_nk_share_single",
     "ctc_nk_share_cluster",
+    "dormancy_ode_threshold",
+    "lesion_ode_step_days",
 )
 (
     T_DT,
@@ -108,6 +110,8 @@ THETA_NAMES = (
     T_MAX_LESIONS,
     T_NK_SHARE_SINGLE,
     T_NK_SHARE_CLUSTER,
+    T_DORM_ODE,
+    T_L_ODE_STEP,
 ) = range(len(THETA_NAMES))
 
 ORGAN_PAR_NAMES = ("extravasation_weight", "wake_multiplier", "growth_multiplier", "lethal_cells")
@@ -248,6 +252,8 @@ def build_inputs(scenario: Scenario, years: float | None = None) -> KernelInputs
         "max_lesions": float(s.colonisation.max_lesions),
         "ctc_nk_share_single": nk_share_single,
         "ctc_nk_share_cluster": nk_share_cluster,
+        "dormancy_ode_threshold": s.dormancy.ode_threshold_cells,
+        "lesion_ode_step_days": s.time.lesion_ode_step_days,
     }
     theta = np.array([values[n] for n in THETA_NAMES], dtype=np.float64)
     n_org = len(ORGANS)

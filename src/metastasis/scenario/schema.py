@@ -38,6 +38,11 @@ class TimeSettings(_Section):
     dt_days: Annotated[float, Field(gt=0.0, le=30.0)] = Field(
         1.0, description="engine step (days); assumption: one day resolves CTC and lesion kinetics"
     )
+    lesion_ode_step_days: Pos = Field(
+        7.0,
+        description="step of the ODE of lesions above the stochastic threshold (days, rounded to "
+        "a multiple of dt_days); assumption: their Gompertz rate changes by under 5% a week",
+    )
     record_interval_days: Pos = Field(
         30.0, description="interval of trajectory rows and aggregated cell-count events (days)"
     )
@@ -249,6 +254,12 @@ class Dormancy(_Section):
     wake_per_day: NonNeg = Field(
         2.0e-5, description="reactivation hazard of a dormant cell (1/day); calibrated, see presets"
     )
+    ode_threshold_cells: Annotated[float, Field(ge=1.0)] = Field(
+        100.0,
+        description="above this many dormant cells in an organ, arrivals and clearance follow "
+        "their mean (ODE) while waking stays an exact Poisson draw; assumption: binomial noise "
+        "of clearance is below 10% of the pool there, and waking stays exact",
+    )
     organ_wake_multipliers: dict[str, NonNeg] = Field(
         default_factory=dict,
         description="per-organ multiplier of wake_per_day (missing organs: 1); e.g. the bone "
@@ -282,9 +293,10 @@ class Colonisation(_Section):
         5.0e-10, description="lesion Hahnfeldt d (1/(day·cells^(2/3))); assumption: as the primary"
     )
     stochastic_threshold_cells: Annotated[float, Field(ge=1.0)] = Field(
-        1000.0,
+        100.0,
         description="below this size a lesion follows exact birth–death (tau-leaping); above, "
-        "its ODE. Assumption: 1000 cells make extinction negligible",
+        "its ODE. Assumption: extinction from 100 cells, (d/b)^100, is below 1e-9 with the "
+        "default rates",
     )
     immune_kill_per_day: NonNeg = Field(
         0.0, description="extra death of small-lesion cells by T/NK cells (1/day)"
