@@ -32,7 +32,19 @@ def _app() -> typer.Typer:
 
 
 def test_stable_states_of_cohen_with_mutants() -> None:
-    res = CliRunner().invoke(_app(), ["model", "boolean", "cohen2015", "--stable-states", "--mutant", "p53=0", "--mutant", "NICD=1"])
+    res = CliRunner().invoke(
+        _app(),
+        [
+            "model",
+            "boolean",
+            "cohen2015",
+            "--stable-states",
+            "--mutant",
+            "p53=0",
+            "--mutant",
+            "NICD=1",
+        ],
+    )
     assert res.exit_code == 0, res.output
     lines = res.output.strip().splitlines()
     assert lines[-1] == "4 stable states"
@@ -51,7 +63,10 @@ def test_simulation_writes_csv_and_png(tmp_path: Path) -> None:
     bnd.write_text(TOY_BND)
     (tmp_path / "toy.cfg").write_text(TOY_CFG)
     out = tmp_path / "run"
-    res = CliRunner().invoke(_app(), ["model", "boolean", str(bnd), "--out", str(out), "--set", "max_time=3", "--seed", "4"])
+    res = CliRunner().invoke(
+        _app(),
+        ["model", "boolean", str(bnd), "--out", str(out), "--set", "max_time=3", "--seed", "4"],
+    )
     assert res.exit_code == 0, res.output
     df = pd.read_csv(out / "solution.csv")
     assert df.columns[0] == "t_days"
@@ -61,7 +76,9 @@ def test_simulation_writes_csv_and_png(tmp_path: Path) -> None:
 
 
 def test_unknown_set_parameter_names_the_item(tmp_path: Path) -> None:
-    res = CliRunner().invoke(_app(), ["model", "boolean", "cohen2015", "--stable-states", "--set", "u_nonexistent=3"])
+    res = CliRunner().invoke(
+        _app(), ["model", "boolean", "cohen2015", "--stable-states", "--set", "u_nonexistent=3"]
+    )
     assert res.exit_code == 2
     assert "u_nonexistent" in res.output and "--set" in res.output
 
@@ -71,10 +88,15 @@ def test_cfg_option_and_unknown_mutant(tmp_path: Path) -> None:
     bnd.write_text(TOY_BND)
     cfg = tmp_path / "other.cfg"
     cfg.write_text(TOY_CFG)
-    res = CliRunner().invoke(_app(), ["model", "boolean", str(bnd), "--cfg", str(cfg), "--stable-states", "--mutant", "Z=1"])
+    res = CliRunner().invoke(
+        _app(),
+        ["model", "boolean", str(bnd), "--cfg", str(cfg), "--stable-states", "--mutant", "Z=1"],
+    )
     assert res.exit_code == 2
     assert "'Z'" in res.output
-    res = CliRunner().invoke(_app(), ["model", "boolean", str(bnd), "--cfg", str(cfg), "--stable-states"])
+    res = CliRunner().invoke(
+        _app(), ["model", "boolean", str(bnd), "--cfg", str(cfg), "--stable-states"]
+    )
     assert res.exit_code == 0, res.output
     # A=0 forces B=C=0; with A=1, B and C chase each other (a cycle, not a stable state)
     assert res.output.strip().splitlines() == ["<nil>", "1 stable state"]
