@@ -67,6 +67,8 @@ def render_frame(
             fig.colorbar(im, ax=ax[q], fraction=0.046, pad=0.04)
             ax[q].set_title(label, fontsize=9)
         else:
+            ax[q].imshow(np.zeros_like(_slice(snap["g0_ecm"])), origin="lower", cmap="Greys",
+                         vmin=0, vmax=1)
             ax[q].text(0.5, 0.5, f"{label}\n(off in this preset)", ha="center", va="center",
                        transform=ax[q].transAxes)
     _vessels(ax[4], snap["g0_vessel"])
