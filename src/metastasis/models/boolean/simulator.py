@@ -17,6 +17,7 @@ from metastasis.models.boolean.network import BooleanNetwork
 
 SeedLike = int | np.random.SeedSequence | np.random.Generator | None
 MAX_OUTPUTS = 20
+MAX_ACCUMULATOR_BYTES = 1 << 30
 
 
 def trajectory_seeds(seed: SeedLike, n: int) -> np.ndarray:
@@ -161,6 +162,12 @@ def simulate(
     n_threads = max(1, min(n_threads, numba.config.NUMBA_NUM_THREADS))
     n_windows = max(1, math.ceil(t_max / tick - 1e-9))
     n_codes = 1 << len(net.outputs)
+    n_chunks = min(n_threads, n_traj)
+    if n_chunks * n_windows * n_codes * 8 > MAX_ACCUMULATOR_BYTES:
+        raise ValueError(
+            f"{n_windows} time windows x {n_codes} output states is too large: "
+            "mark more nodes is_internal or use a longer time_tick"
+        )
     previous = numba.get_num_threads()
     numba.set_num_threads(n_threads)
     try:
@@ -172,7 +179,7 @@ def simulate(
             t_max,
             tick,
             bool(p["discrete_time"]),
-            min(n_threads * 4, n_traj),
+            n_chunks,
         )
     finally:
         numba.set_num_threads(previous)
