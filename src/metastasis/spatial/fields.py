@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 MMP_FLOOR = 1e-12
 """MMP-2 below this (in units of the reference level) is set to zero, so the region where the
@@ -153,7 +153,7 @@ def mmp_ecm_step(
     box[0], box[1], box[2], box[3], box[4], box[5] = lo0, hi0, lo1, hi1, lo2, hi2
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def implicit_relax(
     u: np.ndarray,
     u_old: np.ndarray,
@@ -184,11 +184,12 @@ def implicit_relax(
     has_source = source.shape[0] > 0
     for _ in range(sweeps):
         for colour in range(2):
-            for i in range(nx):
+            # sites of one colour only read the other colour: the rows are independent, so
+            # the result does not depend on the number of threads
+            for i in prange(nx):
                 for j in range(ny):
-                    for k in range(nz):
-                        if (i + j + k) % 2 != colour:
-                            continue
+                    # sites of this colour only (in 2D, nz = 1, the range may be empty)
+                    for k in range((i + j + colour) % 2, nz, 2):
                         if has_fixed and fixed[i, j, k] != 0:
                             u[i, j, k] = fixed_value
                             continue
@@ -259,6 +260,20 @@ def hypoxic_counts(
                     out[i, j, k] = n_E[i, j, k] + n_M[i, j, k]
                 else:
                     out[i, j, k] = 0
+
+
+@njit(cache=True)
+def count_hypoxic(
+    n_E: np.ndarray, n_M: np.ndarray, oxygen: np.ndarray, threshold: float, box: np.ndarray
+) -> int:
+    """Tumour cells on sites of the half-open ``box`` whose oxygen is below ``threshold``."""
+    out = 0
+    for i in range(box[0], box[1]):
+        for j in range(box[2], box[3]):
+            for k in range(box[4], box[5]):
+                if oxygen[i, j, k] < threshold:
+                    out += int(n_E[i, j, k]) + int(n_M[i, j, k])
+    return out
 
 
 def total(u: np.ndarray) -> float:

@@ -46,6 +46,8 @@ class Grid:
     # half-open bounding boxes (i0, i1, j0, j1, k0, k1) of the cells and of nonzero MMP-2
     cell_box: np.ndarray = field(default_factory=lambda: np.zeros(6, np.int64))
     mmp_box: np.ndarray = field(default_factory=lambda: np.zeros(6, np.int64))
+    # every site whose ECM may differ from its initial value lies in this box
+    ecm_box: np.ndarray = field(default_factory=lambda: np.zeros(6, np.int64))
 
     @property
     def is_primary(self) -> bool:

@@ -80,6 +80,7 @@ class SpatialModel:
         )
         for g in self.grids:
             g.cell_box = g.full_box()
+        self._n_vessels = int((primary.vessel != NO_VESSEL).sum())
         self._derive()
         self.step_index = 0
         self.circulation = vs.Circulation()
@@ -208,6 +209,7 @@ class SpatialModel:
         else:
             active = box_expand(box_union(g.mmp_box, g.cell_box), self.n_sub_mmp, g.shape)
         if not box_is_empty(active):
+            g.ecm_box = box_union(g.ecm_box, active)
             self._mmp_ecm(g, tam, caf, active)  # shrinks `active` to where MMP-2 is nonzero
             g.mmp_box = active
         self._slow_fields(g, tam, caf)
@@ -244,7 +246,7 @@ class SpatialModel:
                 v.decay, src, _EMPTY_I8, 0.0, v.gs_sweeps,
             )
             if g.is_primary:
-                vs.sprout(
+                self._n_vessels += vs.sprout(
                     g.vessel, g.vegf, v.sprout_threshold,
                     vs.sprout_probability(v.sprout_rate, self.dt), v.sprout_ruptured_fraction,
                     self.rng,
@@ -313,6 +315,15 @@ class SpatialModel:
         self._intravasated_total += cells_in
         return n_ev, cells_in
 
+    def _ecm_mean(self, g: Grid) -> float:
+        b = g.ecm_box
+        if box_is_empty(b):
+            return float(self.params.ecm.initial)
+        inner = g.ecm[b[0] : b[1], b[2] : b[3], b[4] : b[5]]
+        n_all = g.ecm.size
+        outside = (n_all - inner.size) * self.params.ecm.initial
+        return float((inner.sum() + outside) / n_all)
+
     def _record(self, intra_events: int, intra_cells: int, arrived: int, extravasated: int) -> None:
         row: dict[str, float] = {
             "step": self.step_index,
@@ -331,14 +342,13 @@ class SpatialModel:
                 row["occupied_sites"] = occ
                 row["invaded_sites"] = inv
                 row["invaded_area_mm2" if p.grid.dim == 2 else "invaded_volume_mm3"] = inv * unit
-                row["ecm_mean"] = float(g.ecm.mean())
-                row["vessels"] = int((g.vessel != NO_VESSEL).sum())
+                row["ecm_mean"] = self._ecm_mean(g)
+                row["vessels"] = self._n_vessels
                 if g.oxygen.shape[0]:
-                    cellsum = g.n_E.astype(np.int64) + g.n_M
-                    tot = cellsum.sum()
-                    row["hypoxic_fraction"] = float(
-                        cellsum[g.oxygen < p.oxygen.hypoxia_threshold].sum() / tot
-                    ) if tot else 0.0
+                    hyp = fk.count_hypoxic(
+                        g.n_E, g.n_M, g.oxygen, p.oxygen.hypoxia_threshold, g.cell_box
+                    )
+                    row["hypoxic_fraction"] = hyp / (e + m) if e + m else 0.0
         row["ctc_cells"] = self.circulation.cells()
         row["ctc_clusters"] = self.circulation.clusters()
         row["ctc_singles"] = self.circulation.singles()
