@@ -2,11 +2,70 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+PROGRESS_MIN_PATIENTS = 20
 
 
 def register(app: typer.Typer) -> None:
+    """Attach `simulate` and `presets` to the root command."""
+
     @app.command()
     def presets() -> None:
         """List the built-in scenario presets, one line each."""
-        typer.echo("(no presets yet)")
+        from metastasis.scenario import available_presets
+
+        for name, desc in available_presets().items():
+            typer.echo(f"{name:12s} {desc}")
+
+    @app.command()
+    def simulate(
+        scenario: str = typer.Argument(..., help="preset name or path to a scenario TOML file"),
+        patients: int = typer.Option(1, "--patients", "-n", min=1, help="number of patients"),
+        years: float = typer.Option(None, "--years", "-y", help="follow-up (years); default: scenario's"),
+        seed: int = typer.Option(0, "--seed", "-s", min=0, help="random seed"),
+        out: Path = typer.Option(Path("metastasis-run"), "--out", "-o", help="output directory"),
+        force: bool = typer.Option(False, "--force", help="overwrite an existing output directory"),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="no summary or progress output"),
+    ) -> None:
+        """Simulate virtual patients of a preset or scenario file and write the result tables."""
+        import metastasis
+        from metastasis.io.atomic import OutputExistsError
+        from metastasis.scenario import ScenarioError
+
+        console = Console(stderr=True, quiet=quiet)
+        if years is not None and years <= 0:
+            raise typer.BadParameter(f"--years {years}: expected a positive number")
+        if out.exists() and not force:
+            console.print(f"[red]error:[/] {out} exists; pass --force to overwrite it")
+            raise typer.Exit(2)
+        try:
+            sc = metastasis.load_scenario(scenario)
+        except ScenarioError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
+        show_bar = patients >= PROGRESS_MIN_PATIENTS and not quiet
+        with Progress(
+            "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+            TimeRemainingColumn(), console=console, disable=not show_bar,
+        ) as bar:
+            task = bar.add_task("patients", total=patients)
+            result = metastasis.simulate(
+                sc, patients=patients, years=years, seed=seed,
+                progress=lambda k: bar.advance(task, k),
+            )
+        try:
+            result.save(out, force=force)
+        except OutputExistsError as exc:
+            console.print(f"[red]error:[/] {exc}")
+            raise typer.Exit(2) from None
+        if not quiet:
+            typer.echo(result.summary())
+            if patients > 1:
+                died = (~result.patients.censored).mean()
+                typer.echo(f"\n{patients} patients: {100 * died:.0f}% died within follow-up")
+            typer.echo(f"\nwrote {out}/ (events, trajectories, patients, lesions .parquet, burden.png)")

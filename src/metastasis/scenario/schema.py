@@ -167,10 +167,10 @@ class Intravasation(_Section):
     """Size-dependent emission m·N^α (Iwata et al. 2000; Benzekry et al. 2016), of invasive cells."""
 
     emission_coefficient: NonNeg = Field(
-        30.0,
+        5.0,
         description="m in cells^(1-α)/day: shed = m·N^α·(invasive fraction); with α = 0.663 and "
-        "an invasive fraction near 0.1 a 1 g tumour sheds ~3e6 cells/day (Butler & Gullino 1975 "
-        "Cancer Res 35:512)",
+        "an invasive fraction near 0.2 a 1 cm³ tumour sheds ~1e6 cells/day (the figure used by "
+        "Coumans et al. 2013; Butler & Gullino 1975 Cancer Res 35:512 measured 3-4e6/g/day in rats)",
     )
     emission_exponent: Annotated[float, Field(ge=0.0, le=1.5)] = Field(
         0.663, description="α (dimensionless), fractal dimension of the vascularised surface (Iwata et al. 2000)"
@@ -185,7 +185,7 @@ class Intravasation(_Section):
     )
     tme_gain_applies: bool = Field(True, description="TAM density raises emission")
     lesion_invasive_fraction: Prob = Field(
-        0.05,
+        0.02,
         description="invasive fraction of metastases, for seeding from metastases; assumption "
         "(lesions re-epithelialise after MET)",
     )
@@ -228,14 +228,15 @@ class Extravasation(_Section):
     )
     organ_weights: dict[str, NonNeg] = Field(
         default_factory=lambda: {o: 1.0 for o in ORGANS},
-        description="seed-and-soil weight per organ (dimensionless, multiplies base_probability); "
-        "calibrated per cancer type against MSK-MET",
+        description="seed-and-soil weight per organ (dimensionless, multiplies base_probability; "
+        "organs not listed get 1); calibrated per cancer type against MSK-MET",
     )
 
     @field_validator("organ_weights")
     @classmethod
     def _organs(cls, v: dict[str, float]) -> dict[str, float]:
-        return _check_organ_keys(v, "organ_weights")
+        _check_organ_keys(v, "organ_weights")
+        return {o: float(v.get(o, 1.0)) for o in ORGANS}
 
 
 class Dormancy(_Section):
@@ -252,7 +253,9 @@ class Dormancy(_Section):
         "of about 70 days",
     )
     wake_per_day: NonNeg = Field(
-        2.0e-5, description="reactivation hazard of a dormant cell (1/day); calibrated, see presets"
+        1.0e-8,
+        description="reactivation hazard of a dormant cell (1/day); calibrated so that about one "
+        "shed cell in 6e7 founds a metastasis (Coumans et al. 2013), see presets",
     )
     ode_threshold_cells: Annotated[float, Field(ge=1.0)] = Field(
         100.0,
@@ -345,6 +348,12 @@ class Clinical(_Section):
     """Clinical read-out settings."""
 
     imaging: Imaging = Field(default_factory=Imaging)
+    apparent_diameter_mm: Pos = Field(
+        5.0,
+        description="a metastatic site counts as clinically involved once a lesion there reaches "
+        "this diameter (mm); assumption: about the smallest lesion cross-sectional imaging "
+        "reports, and MSK-MET flags record clinically documented sites",
+    )
     symptoms: bool = Field(True, description="draw site symptoms from organ burden")
 
 

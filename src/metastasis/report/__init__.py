@@ -1,0 +1,1 @@
+"""Plots and readable summaries of results."""

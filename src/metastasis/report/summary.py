@@ -1,0 +1,58 @@
+"""A readable account of one simulated patient."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from metastasis.units import DAYS_PER_YEAR
+
+if TYPE_CHECKING:
+    from metastasis.result import SimulationResult
+
+
+def _when(days: float) -> str:
+    if days is None or not np.isfinite(days):
+        return "never"
+    return f"day {days:,.0f} ({days / DAYS_PER_YEAR:.1f} y)"
+
+
+def patient_summary(result: SimulationResult, patient: int | None = None) -> str:
+    """Sites and when they appeared, first detectability, symptoms, outcome."""
+    pats = result.patients
+    pid = int(pats.patient.iloc[0]) if patient is None else patient
+    row = pats[pats.patient == pid].iloc[0]
+    les = result.lesions[result.lesions.patient == pid]
+    ev = result.events[result.events.patient == pid]
+    lines = [
+        f"Patient {pid} — {result.metadata.get('scenario', '')} "
+        f"({row.genotype}, arm: {row.arm})",
+        f"  first metastasis founded: {_when(row.first_metastasis_days)}",
+        f"  primary first detected:   {_when(row.primary_detected_days)}",
+        f"  first metastasis detected: {_when(row.first_detection_days)}",
+    ]
+    if len(les):
+        est = les[les.max_diameter_mm > 0]
+        lines.append("  sites (first lesion founded · first detectable on scan · detected):")
+        for organ, g in est.groupby("organ", observed=True):
+            big = g[g.max_cells >= 100]
+            if not len(big):
+                continue
+            lines.append(
+                f"    {str(organ):22s} {len(big):4d} lesion(s) · founded {_when(big.born_days.min())}"
+                f" · detectable {_when(big.first_detectable_days.min())}"
+                f" · detected {_when(big.detected_days.min())}"
+            )
+    sym = ev[ev.event == "symptom"]
+    if len(sym):
+        lines.append("  symptoms:")
+        for r in sym.itertuples():
+            lines.append(f"    {_when(r.time_days):24s} {r.organ}: {r.detail.replace('_', ' ')}")
+    else:
+        lines.append("  symptoms: none")
+    if row.censored:
+        lines.append(f"  outcome: alive at end of follow-up ({_when(row.follow_up_days)})")
+    else:
+        lines.append(f"  outcome: died {_when(row.death_days)}, cause: {row.death_cause.replace('_', ' ')}")
+    return "\n".join(lines)

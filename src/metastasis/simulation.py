@@ -1,0 +1,153 @@
+"""`simulate`: scenario → engine → clinical read-out → result tables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from metastasis import __version__
+from metastasis.anatomy.organs import ORGANS
+from metastasis.clinical.readout import clinical_readout
+from metastasis.engine.batch import BatchOutput, run_batch
+from metastasis.engine.events import EVENT_NAMES
+from metastasis.engine.kernel import N_TRAJ_FIXED
+from metastasis.engine.params import (
+    KILL_ALL_LESIONS,
+    KILL_EVERYTHING,
+    KILL_PRIMARY,
+    Schedule,
+    build_inputs,
+)
+from metastasis.result import SimulationResult
+from metastasis.scenario.loader import load_scenario
+from metastasis.scenario.schema import Scenario
+
+EVENT_DTYPE = pd.CategoricalDtype(list(EVENT_NAMES), ordered=True)
+SPECIAL_ORGANS = {
+    KILL_PRIMARY: "primary",
+    KILL_ALL_LESIONS: "all_lesions",
+    KILL_EVERYTHING: "everything",
+}
+ORGAN_LABELS = list(ORGANS) + ["primary", "all_lesions", "everything", "total_burden"]
+ORGAN_DTYPE = pd.CategoricalDtype(ORGAN_LABELS)
+COMPARTMENTS = (
+    "primary_epithelial", "primary_hybrid", "primary_mesenchymal", "primary_capacity",
+    "lesions", "dormant",
+)
+COMPARTMENT_DTYPE = pd.CategoricalDtype(list(COMPARTMENTS))
+
+
+def _organ_names(codes: np.ndarray, event_codes: np.ndarray) -> pd.Categorical:
+    names = np.empty(len(codes), dtype=object)
+    for code in np.unique(codes):
+        sel = codes == code
+        if code >= 0:
+            names[sel] = ORGANS[code]
+        else:
+            names[sel] = SPECIAL_ORGANS.get(int(code), "")
+    death = (event_codes == EVENT_NAMES.index("death")) & (codes == -2)
+    names[death] = "total_burden"
+    return pd.Categorical(names, dtype=ORGAN_DTYPE)
+
+
+def _events_table(out: BatchOutput, clinical_events: pd.DataFrame) -> pd.DataFrame:
+    eng = pd.DataFrame({
+        "patient": out.ev_patient, "time_days": out.ev_t, "event": out.ev_type.astype(np.int16),
+        "organ": out.ev_organ.astype(np.int16), "lesion_id": out.ev_lesion,
+        "value": out.ev_value, "detail": "",
+    })
+    eng.loc[eng.event == EVENT_NAMES.index("treatment"), "detail"] = "kill"
+    ev = pd.concat([eng, clinical_events], ignore_index=True)
+    ev = ev.sort_values(["patient", "time_days", "event", "organ", "lesion_id", "detail"],
+                        kind="stable", ignore_index=True)
+    codes = ev.event.to_numpy()
+    return pd.DataFrame({
+        "patient": ev.patient.to_numpy(np.int64),
+        "time_days": ev.time_days.to_numpy(np.float64),
+        "event": pd.Categorical.from_codes(codes, dtype=EVENT_DTYPE),
+        "organ": _organ_names(ev.organ.to_numpy(), codes),
+        "lesion_id": ev.lesion_id.to_numpy(np.int32),
+        "value": ev.value.to_numpy(np.float64),
+        "detail": ev.detail.to_numpy(dtype=object).astype(str),
+    })
+
+
+def _trajectory_table(out: BatchOutput, site: str) -> pd.DataFrame:
+    n_org = out.n_organs
+    tr = out.traj
+    t = tr[:, 0]
+    frames = []
+    for j, comp in enumerate(COMPARTMENTS[:4]):
+        frames.append(pd.DataFrame({
+            "patient": out.tr_patient, "time_days": t, "compartment": comp, "organ": site,
+            "cells": tr[:, 1 + j],
+        }))
+    for k, comp in enumerate(("lesions", "dormant")):
+        block = tr[:, 1 + N_TRAJ_FIXED + k * n_org: 1 + N_TRAJ_FIXED + (k + 1) * n_org]
+        rows, cols = np.nonzero(block > 0)
+        frames.append(pd.DataFrame({
+            "patient": out.tr_patient[rows], "time_days": t[rows], "compartment": comp,
+            "organ": np.asarray(ORGANS, dtype=object)[cols], "cells": block[rows, cols],
+        }))
+    df = pd.concat(frames, ignore_index=True)
+    df = df.sort_values(["patient", "time_days", "compartment", "organ"], kind="stable",
+                        ignore_index=True)
+    df["compartment"] = pd.Categorical(df.compartment, dtype=COMPARTMENT_DTYPE)
+    df["organ"] = pd.Categorical(df.organ, dtype=pd.CategoricalDtype(list(ORGANS)))
+    return df
+
+
+def simulate(
+    scenario: Scenario | str | Path,
+    *,
+    patients: int = 1,
+    years: float | None = None,
+    seed: int = 0,
+    first_patient: int = 0,
+    schedules: Sequence[Schedule] | None = None,
+    arm: str = "natural history",
+    progress: Callable[[int], None] | None = None,
+) -> SimulationResult:
+    """Simulate `patients` virtual patients of a scenario (preset name, TOML path or Scenario).
+
+    Patients are numbered `first_patient …`; patient i's randomness comes from (seed, i) only,
+    so any split of a cohort into calls gives the same rows. `years` overrides the follow-up.
+    """
+    sc = load_scenario(scenario)
+    if patients < 0:
+        raise ValueError(f"patients = {patients}: expected a non-negative integer")
+    if years is not None and not years > 0:
+        raise ValueError(f"years = {years}: expected a positive number")
+    if seed < 0:
+        raise ValueError(f"seed = {seed}: expected a non-negative integer")
+    inputs = build_inputs(sc, years=years)
+    ids = list(range(first_patient, first_patient + patients))
+    out = run_batch(inputs, ids, seed, schedules=schedules, progress=progress)
+    clin = clinical_readout(out, sc, seed)
+    follow_up = inputs.years * 365.25
+    pats = clin.patient_columns
+    pats.insert(1, "arm", arm)
+    pats.insert(2, "genotype", sc.genotype.label())
+    pats["censored"] = pats.death_days.isna()
+    pats["follow_up_days"] = pats.death_days.fillna(follow_up)
+    lesions = clin.lesions.copy()
+    lesions["organ"] = pd.Categorical(
+        np.asarray(ORGANS, dtype=object)[lesions.organ.to_numpy()],
+        dtype=pd.CategoricalDtype(list(ORGANS)),
+    )
+    meta = {
+        "scenario": sc.name, "cancer_type": sc.cancer_type, "primary_site": sc.primary_site,
+        "patients": patients, "first_patient": first_patient, "years": inputs.years,
+        "seed": seed, "metastasis_version": __version__, "arm": arm,
+        "scenario_json": sc.model_dump(mode="json"),
+    }
+    return SimulationResult(
+        events=_events_table(out, clin.events),
+        trajectories=_trajectory_table(out, sc.primary_site),
+        patients=pats,
+        lesions=lesions,
+        metadata=meta,
+    )
