@@ -264,7 +264,7 @@ class AgentParams(_Block):
         ge=0,
     )
     tam_motility_boost: float = param(
-        1.5, "1", "assumption: cancer cells within one site of a TAM move this much more (EGF/CSF-1 "
+        1.5, "1", "assumption: cancer cells sharing a site with a TAM move this much more (EGF/CSF-1 "
         "paracrine loop, Wyckoff et al. 2004)", ge=1,
     )
     caf_ecm_deposition: float = param(

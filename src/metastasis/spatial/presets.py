@@ -7,7 +7,9 @@
     disaggregation, survival and extravasation probabilities. The extensions of this package
     (oxygen, VEGF and angiogenesis, TGF-β and hypoxia-driven EMT, TAMs and CAFs) are off.
 ``invasion``
-    the same core with every extension switched on: oxygen from vessels, hypoxic cells secreting
+    the same core, started from an established micro-tumour of 4800 cells (≈ 0.4 mm across, the
+    size at which diffusion-limited tumours turn hypoxic), with every extension switched on:
+    oxygen from vessels, hypoxic cells secreting
     VEGF that sprouts new (partly ruptured) vessels, TGF-β- and hypoxia-driven E→M switching,
     asynchronous proliferation, single-cell entry into normal vessels, and TAM and CAF agents.
 """
@@ -29,6 +31,9 @@ def invasion() -> SpatialParams:
     return with_overrides(
         SpatialParams(name="invasion"),
         {
+            "cells.initial_cells": 4800,
+            "cells.initial_sites": 1200,
+            "vessels.exclusion_sites": 2000,
             "cells.proliferation": "stochastic",
             "cells.hypoxic_quiescence": True,
             "cells.emt_base_rate": 0.01,

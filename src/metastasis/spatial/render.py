@@ -63,7 +63,9 @@ def render_frame(
     )
     for q, key, label, cmap, (lo, hi) in panels:
         if key in snap:
-            im = ax[q].imshow(_slice(snap[key]), origin="lower", cmap=cmap, vmin=lo, vmax=hi)
+            img = _slice(snap[key])
+            top = hi if hi is not None else max(float(img.max()), 1e-12)
+            im = ax[q].imshow(img, origin="lower", cmap=cmap, vmin=lo, vmax=top)
             fig.colorbar(im, ax=ax[q], fraction=0.046, pad=0.04)
             ax[q].set_title(label, fontsize=9)
         else:
