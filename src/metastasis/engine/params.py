@@ -258,9 +258,9 @@ def build_inputs(scenario: Scenario, years: float | None = None) -> KernelInputs
     theta = np.array([values[n] for n in THETA_NAMES], dtype=np.float64)
     n_org = len(ORGANS)
     organ_par = np.ones((len(ORGAN_PAR_NAMES), n_org))
-    for name, w in s.extravasation.organ_weights.items():
+    for name, w in s.extravasation.organ_permeability.items():
         organ_par[O_EXTRAV_W, organ_index(name)] = w
-    for name, w in s.dormancy.organ_wake_multipliers.items():
+    for name, w in s.dormancy.organ_weights.items():
         organ_par[O_WAKE_MULT, organ_index(name)] = w
     for name, w in s.colonisation.organ_growth_multipliers.items():
         organ_par[O_GROWTH_MULT, organ_index(name)] = w

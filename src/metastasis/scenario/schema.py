@@ -216,31 +216,35 @@ class Circulation(_Section):
 
 
 class Extravasation(_Section):
-    """Arrest follows the routing graph; extravasation follows seed-and-soil weights per organ."""
+    """Arrest follows the routing graph; extravasation depends on the vessel wall of the organ."""
 
     base_probability: Prob = Field(
-        0.05, description="probability an arrested cell extravasates in a neutral soil; assumption"
+        0.05,
+        description="probability an arrested cell extravasates and survives its first days; "
+        "assumption (Luzzi et al. 1998 Am J Pathol 153:865: most arrested cells extravasate but "
+        "few persist)",
     )
     cluster_colonisation_gain: NonNeg = Field(
         20.0,
         description="metastatic potential of a clustered cell relative to a single cell; Aceto et "
         "al. 2014: clusters are 23-50 times more metastatic per event",
     )
-    organ_weights: dict[str, NonNeg] = Field(
-        default_factory=lambda: {o: 1.0 for o in ORGANS},
-        description="seed-and-soil weight per organ (dimensionless, multiplies base_probability; "
-        "organs not listed get 1); calibrated per cancer type against MSK-MET",
+    organ_permeability: dict[str, NonNeg] = Field(
+        default_factory=lambda: {"brain": 0.3},
+        validate_default=True,
+        description="per-organ multiplier of base_probability (organs not listed get 1); "
+        "assumption: the blood-brain barrier makes the brain harder to enter",
     )
 
-    @field_validator("organ_weights")
+    @field_validator("organ_permeability")
     @classmethod
     def _organs(cls, v: dict[str, float]) -> dict[str, float]:
-        _check_organ_keys(v, "organ_weights")
+        _check_organ_keys(v, "organ_permeability")
         return {o: float(v.get(o, 1.0)) for o in ORGANS}
 
 
 class Dormancy(_Section):
-    """Disseminated cells: counts per organ with binomial fates each step."""
+    """Disseminated cells: counts per organ with binomial fates each step; the soil decides waking."""
 
     entry_probability: Prob = Field(
         0.5,
@@ -263,16 +267,20 @@ class Dormancy(_Section):
         "their mean (ODE) while waking stays an exact Poisson draw; assumption: binomial noise "
         "of clearance is below 10% of the pool there, and waking stays exact",
     )
-    organ_wake_multipliers: dict[str, NonNeg] = Field(
+    organ_weights: dict[str, NonNeg] = Field(
         default_factory=dict,
-        description="per-organ multiplier of wake_per_day (missing organs: 1); e.g. the bone "
-        "marrow niche holds cells dormant longer (Shiozawa et al. 2011 J Clin Invest 121:1298)",
+        validate_default=True,
+        description="seed-and-soil weight per organ: multiplies wake_per_day there, i.e. how "
+        "readily the soil lets a disseminated cell grow out (Paget 1889; organs not listed get "
+        "1); calibrated per cancer type against MSK-MET by "
+        "benchmarks/calibrate_organotropism.py",
     )
 
-    @field_validator("organ_wake_multipliers")
+    @field_validator("organ_weights")
     @classmethod
     def _organs(cls, v: dict[str, float]) -> dict[str, float]:
-        return _check_organ_keys(v, "organ_wake_multipliers")
+        _check_organ_keys(v, "organ_weights")
+        return {o: float(v.get(o, 1.0)) for o in ORGANS}
 
 
 class Colonisation(_Section):

@@ -91,7 +91,7 @@ def test_thinning_conserves_expectation():
     for organ in ("lung", "bone", "liver", "regional_lymph_nodes"):
         o = ORGANS.index(organ)
         p_ext = extravasation_probability(sc.extravasation.base_probability,
-                                          sc.extravasation.organ_weights[organ], 1.0)
+                                          sc.extravasation.organ_permeability[organ], 1.0)
         expect_arrest = shed_per_interval * surv * arrive[o]
         expect_dormant = expect_arrest * p_ext * sc.dormancy.entry_probability
         got = ev[ev.organ == organ]

@@ -28,7 +28,7 @@ def test_extends_overrides_one_field_and_keeps_the_rest(tmp_path):
     sc = load_scenario(p)
     assert sc.name == "mine" and sc.genotype.TP53 == "loss"
     assert sc.dormancy.wake_per_day == 3e-8
-    assert sc.extravasation.organ_weights == base.extravasation.organ_weights
+    assert sc.dormancy.organ_weights == base.dormancy.organ_weights
     assert sc.primary_site == base.primary_site
 
 
@@ -45,7 +45,7 @@ def test_unknown_field_names_the_path(tmp_path):
 
 
 def test_unknown_organ_is_named_with_the_valid_ones(tmp_path):
-    p = write(tmp_path, 'extends = "breast"\n[extravasation.organ_weights]\nspleen = 2.0\n')
+    p = write(tmp_path, 'extends = "breast"\n[dormancy.organ_weights]\nspleen = 2.0\n')
     with pytest.raises(ScenarioError, match=r"unknown organ 'spleen'.*expected one of: lung"):
         load_scenario(p)
     with pytest.raises(ScenarioError, match=r"primary_site = 'gallbladder'"):

@@ -1,0 +1,1 @@
+"""Virtual cohorts, trials, runners and cohort-level summaries."""
