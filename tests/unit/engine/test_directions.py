@@ -1,0 +1,58 @@
+"""Genotype, EMT and anatomy act in their documented directions (fixed seeds, small cohorts)."""
+
+import numpy as np
+import pytest
+
+import metastasis
+from metastasis.scenario.loader import scenario_from_dict
+
+N = 60
+YEARS = 9
+
+
+def _first_metastasis(over: dict, seed: int = 21) -> np.ndarray:
+    sc = scenario_from_dict({"extends": "breast", **over})
+    res = metastasis.simulate(sc, patients=N, years=YEARS, seed=seed)
+    return res.patients.first_metastasis_days.fillna(np.inf).to_numpy()
+
+
+@pytest.mark.parametrize("alteration", [{"TP53": "loss"}, {"MYC": "gain"}])
+def test_driver_alterations_shorten_time_to_first_metastasis(alteration):
+    wt = _first_metastasis({})
+    mut = _first_metastasis({"genotype": alteration})
+    assert np.median(mut) < np.median(wt)
+    # patient by patient (same seeds), the altered tumour is rarely later
+    assert np.mean(mut < wt) > 0.8
+
+
+def test_emt_suppression_seeds_fewer_lesions():
+    ref = metastasis.simulate("breast", patients=N, years=YEARS, seed=5)
+    sc = scenario_from_dict({"extends": "breast", "emt": {"suppression": 0.9}})
+    sup = metastasis.simulate(sc, patients=N, years=YEARS, seed=5)
+    assert len(sup.lesions) < 0.5 * len(ref.lesions)
+    seeded = lambda r: r.events[r.events.event == "seeded"].value.sum()  # noqa: E731
+    assert seeded(sup) < 0.5 * seeded(ref)
+
+
+def _first_organ_counts(preset: str, patients: int, seed: int) -> dict[str, int]:
+    res = metastasis.simulate(preset, patients=patients, seed=seed)
+    les = res.lesions[res.lesions.max_cells >= 100]
+    first = les.sort_values(["patient", "born_days"]).groupby("patient").first()
+    return first.organ.astype(str).value_counts().to_dict()
+
+
+def test_colorectal_seeds_the_liver_before_the_lung():
+    res = metastasis.simulate("colorectal", patients=N, seed=8)
+    les = res.lesions[res.lesions.max_cells >= 100]
+    first = les.groupby(["patient", "organ"], observed=True).born_days.min().unstack()
+    both = first[["liver", "lung"]].dropna()
+    assert len(both) > 10
+    assert (both.liver < both.lung).mean() > 0.6
+    counts = _first_organ_counts("colorectal", N, 9)
+    assert counts.get("liver", 0) > counts.get("lung", 0)
+
+
+def test_prostate_seeds_bone_first():
+    counts = _first_organ_counts("prostate", N, 4)
+    distant = {k: v for k, v in counts.items() if k != "regional_lymph_nodes"}
+    assert max(distant, key=distant.get) == "bone"
