@@ -78,25 +78,39 @@ def run_batch(
     seed: int,
     schedules: Sequence[Schedule] | None = None,
     progress: Callable[[int], None] | None = None,
+    thetas: np.ndarray | None = None,
+    observe_t_days: Sequence[np.ndarray] | None = None,
 ) -> BatchOutput:
-    """Simulate the given global patient indices; schedule i belongs to patients[i]."""
+    """Simulate the given global patient indices; schedule i belongs to patients[i].
+
+    `thetas` (patients × len(THETA_NAMES)) gives each patient its own scalar parameters and
+    `observe_t_days` its own scan days; without them every patient uses `inputs`.
+    """
     theta, organ_par, arrival = inputs.theta, inputs.organ_par, inputs.arrival
+    if thetas is not None and thetas.shape != (len(patients), len(theta)):
+        raise ValueError(f"thetas has shape {thetas.shape}; expected {(len(patients), len(theta))}")
+    if observe_t_days is not None and len(observe_t_days) != len(patients):
+        raise ValueError(f"{len(observe_t_days)} scan schedules for {len(patients)} patients")
     n_org = arrival.shape[0]
-    dt, t_end, rec = theta[T_DT], theta[T_END], theta[T_RECORD]
+    rows = theta[None, :] if thetas is None else thetas
+    dt, t_end, rec = rows[:, T_DT].min(), rows[:, T_END].max(), rows[:, T_RECORD].min()
     n_traj = int(np.ceil(t_end / dt / max(1, round(rec / dt)))) + 3
-    max_les = int(theta[T_MAX_LESIONS])
+    max_les = int(rows[:, T_MAX_LESIONS].max())
     buf = _Buffers(INITIAL_EVENT_ROWS, INITIAL_OBS_ROWS, n_traj, n_org, max_les)
     default = Schedule()
     parts: dict[str, list[np.ndarray]] = {k: [] for k in _PART_KEYS}
     summaries = np.empty((len(patients), N_SUMMARY))
     for idx, p in enumerate(patients):
         sch = schedules[idx] if schedules is not None else default
+        th = theta if thetas is None else thetas[idx]
+        obs = inputs.observe_t_days if observe_t_days is None else observe_t_days[idx]
         while True:
             rng = patient_generator(seed, int(p), ENGINE_STREAM)
             status = run_patient(
-                theta, organ_par, arrival, inputs.primary_site,
-                sch.mod_t_days, sch.mod_values, sch.kill_t_days, sch.kill_target,
-                sch.kill_surviving_fraction, sch.kill_dormant, inputs.observe_t_days, rng,
+                th, organ_par, arrival, inputs.primary_site,
+                sch.mod_t_days, sch.mod_values, sch.resistant_rows(), sch.kill_t_days,
+                sch.kill_target, sch.kill_surviving_fraction, sch.kill_dormant, sch.spares(),
+                obs, rng,
                 buf.ev_t, buf.ev_type, buf.ev_organ, buf.ev_lesion, buf.ev_value, buf.traj,
                 buf.les_organ, buf.les_born, buf.les_end, buf.les_max,
                 buf.obs_t, buf.obs_lesion, buf.obs_organ, buf.obs_cells, buf.summary,

@@ -19,6 +19,16 @@ Per step of `dt` days:
 5. dormant cells: binomial fates per organ (cleared, woken, stay); each woken cell founds a
    lesion, one event row each;
 6. death when an organ or the whole body passes its lethal burden.
+
+Clone dimension (off unless `resistance_mutation_per_division` or `initial_resistant_fraction`
+is positive): the primary, each lesion and each dormant pool also hold cells of one resistant
+clone. It grows under the same Gompertz law and capacity, less a fitness cost, and sees the
+schedule's resistant modifier row (growth, kill, lesion immune hazard) and is spared by kills
+flagged `spares_resistant`. Mutants arise from divisions of sensitive cells at rate
+μ·b (b the division rate, `lesion_birth_per_day`) in the primary and in lesions above the
+stochastic threshold; colonies below it inherit their founder's clone. Shed cells carry the
+resistant share of their source, dormant pools mix by the mean, and each woken cell is
+resistant with the pool's resistant share (one binomial draw per organ and step).
 """
 
 from __future__ import annotations
@@ -105,6 +115,9 @@ from metastasis.engine.params import (
     T_PROLIF_H,
     T_PROLIF_M,
     T_RECORD,
+    T_RES_COST,
+    T_RES_F0,
+    T_RES_MU,
     T_STOCH_THR,
     T_SURV_CLUSTER,
     T_SURV_SINGLE,
@@ -126,7 +139,9 @@ S_N_LESIONS = 4
 S_N_OBS = 5
 S_DROPPED_LESIONS = 6
 S_FIRST_LESION_T = 7
-N_SUMMARY = 8
+S_RESISTANT_CELLS = 8  # resistant cells in the primary and lesions at the end
+S_TUMOUR_CELLS = 9  # all cells in the primary and lesions at the end
+N_SUMMARY = 10
 
 N_TRAJ_FIXED = 4  # E, H, M, K, then lesion burden per organ, then dormant cells per organ
 
@@ -195,10 +210,12 @@ def run_patient(
     site,
     mod_t,
     mod_v,
+    mod_vr,
     kill_t,
     kill_target,
     kill_frac,
     kill_dormant,
+    kill_spare,
     obs_t,
     rng,
     ev_t,
@@ -233,10 +250,22 @@ def run_patient(
     h = n0 * theta[T_FH0]
     m = n0 * theta[T_FM0]
     cap = theta[T_K0]
+    # resistant clone of the primary, per phenotype
+    f0 = theta[T_RES_F0]
+    re = e * f0
+    rh = h * f0
+    rm = m * f0
+    e -= re
+    h -= rh
+    m -= rm
+    mu_div = theta[T_RES_MU] * theta[T_L_BIRTH]
+    fit_r = 1.0 - theta[T_RES_COST]
+    res_on = mu_div > 0.0 or f0 > 0.0
 
     # lesions (slots are never reused: slot index + 1 is the lesion id)
     l_cells = np.zeros(max_les)
     l_cap = np.zeros(max_les)
+    l_res = np.zeros(max_les)
     l_alive = np.zeros(max_les, dtype=np.bool_)
     l_shed = np.zeros(max_les)
     l_due = np.zeros(max_les, dtype=np.int64)
@@ -251,6 +280,12 @@ def run_patient(
     burden = np.zeros(n_org)
     shed_src = np.zeros(n_org)
     lam_dorm = np.zeros(n_org)
+    shed_res = np.zeros(n_org)
+    lam_res = np.zeros(n_org)
+    dres = np.zeros(n_org)
+    d_old = np.zeros(n_org)
+    in_now = np.zeros(n_org)
+    fmix = np.zeros(n_org)
     # interval accumulators
     acc_seed_src = np.zeros(n_org)
     acc_arrest_fail = np.zeros(n_org)
@@ -273,6 +308,7 @@ def run_patient(
     share_wake = np.zeros(n_org)
     seg = -1
     mods = mod_v[0]
+    mods_r = mod_vr[0]
 
     k_ev = 0
     k_tr = 0
@@ -348,24 +384,26 @@ def run_patient(
             traj[k_tr, 0] = t
             if k_ev < 0:
                 return STATUS_EVENTS_FULL
-            traj[k_tr, 1] = e
-            traj[k_tr, 2] = h
-            traj[k_tr, 3] = m
+            traj[k_tr, 1] = e + re
+            traj[k_tr, 2] = h + rh
+            traj[k_tr, 3] = m + rm
             traj[k_tr, 4] = cap
+            n_p = e + h + m + re + rh + rm
             for o in range(n_org):
-                traj[k_tr, 1 + N_TRAJ_FIXED + o] = burden[o] - (e + h + m if o == site else 0.0)
+                traj[k_tr, 1 + N_TRAJ_FIXED + o] = burden[o] - (n_p if o == site else 0.0)
                 traj[k_tr, 1 + N_TRAJ_FIXED + n_org + o] = dormant[o]
             k_tr += 1
         # ---------------------------------------------------------------- observations
         while j_obs < obs_t.shape[0] and obs_t[j_obs] <= t + 1e-9:
             if step > 0 or obs_t[j_obs] <= 1e-9:
-                if e + h + m >= 1.0:
+                n_p = e + h + m + re + rh + rm
+                if n_p >= 1.0:
                     if k_obs >= obs_time.shape[0]:
                         return STATUS_OBSERVATIONS_FULL
                     obs_time[k_obs] = obs_t[j_obs]
                     obs_lesion[k_obs] = PRIMARY_LESION_ID
                     obs_organ[k_obs] = site
-                    obs_cells[k_obs] = e + h + m
+                    obs_cells[k_obs] = n_p
                     k_obs += 1
                 for i in range(n_les):
                     if l_alive[i]:
@@ -391,6 +429,7 @@ def run_patient(
                 )
             seg = new_seg
             mods = mod_v[seg]
+            mods_r = mod_vr[seg]
             _funnel_matrices(theta, organ_par, arrival, mods, dormant_v, extrav_v, arrest_v)
             for o in range(n_org):
                 clear = theta[T_DORM_CLEAR] * mods[M_CLEAR]
@@ -402,26 +441,49 @@ def run_patient(
         while j_kill < kill_t.shape[0] and kill_t[j_kill] <= t + 1e-9:
             tgt = kill_target[j_kill]
             f = kill_frac[j_kill]
+            spare = kill_spare[j_kill]
             if tgt == KILL_PRIMARY or tgt == KILL_EVERYTHING:
                 e *= f
                 h *= f
                 m *= f
+                if not spare:
+                    re *= f
+                    rh *= f
+                    rm *= f
             for kk in range(n_alive):
                 i = alive_idx[kk]
                 if tgt == KILL_ALL_LESIONS or tgt == KILL_EVERYTHING or tgt == les_organ[i]:
                     if l_cells[i] < thr:
-                        l_cells[i] = float(rng.binomial(int(l_cells[i]), f))
+                        if l_res[i] > 0.0:
+                            nr = int(l_res[i])
+                            ns = int(l_cells[i]) - nr
+                            if ns > 0:
+                                ns = rng.binomial(ns, f)
+                            if not spare:
+                                nr = rng.binomial(nr, f)
+                            l_res[i] = float(nr)
+                            l_cells[i] = float(ns + nr)
+                        else:
+                            l_cells[i] = float(rng.binomial(int(l_cells[i]), f))
                     else:
-                        l_cells[i] *= f
+                        if spare:
+                            l_cells[i] = (l_cells[i] - l_res[i]) * f + l_res[i]
+                        else:
+                            l_cells[i] *= f
+                            l_res[i] *= f
                         l_due[i] = step
             if kill_dormant[j_kill]:
                 for o in range(n_org):
                     if dormant[o] > 0 and (tgt == KILL_EVERYTHING or tgt == o
                                            or tgt == KILL_ALL_LESIONS):
+                        keep = dres[o] if spare else 0.0
+                        d_before = dormant[o]
                         if dormant[o] < d_ode:
-                            dormant[o] = float(rng.binomial(int(dormant[o]), f))
+                            dormant[o] = float(rng.binomial(int(dormant[o] - keep), f)) + keep
                         else:
-                            dormant[o] *= f
+                            dormant[o] = (dormant[o] - keep) * f + keep
+                        if not spare:
+                            dres[o] *= dormant[o] / d_before
             k_ev = _emit(ev_t, ev_type, ev_organ, ev_lesion, ev_value, k_ev, t, EV_TREATMENT,
                          tgt, NO_LESION, f)
             if k_ev < 0:
@@ -431,30 +493,47 @@ def run_patient(
         for o in range(n_org):
             shed_src[o] = 0.0
             burden[o] = 0.0
+            if res_on:
+                shed_res[o] = 0.0
 
         # ---------------------------------------------------------------- primary tumour
-        n_p = e + h + m
+        n_p = e + h + m + re + rh + rm
         if n_p > 0.0:
             hyp = hypoxic_fraction(n_p, cap)
             r = gompertz_rate_per_day(n_p, cap, theta[T_LAMBDA] * mods[M_GROWTH])
             kill = mods[M_KILL]
+            fwd = (1.0 + theta[T_EMT_HYP] * hyp) * mods[M_EMT]
+            if res_on:
+                rr = gompertz_rate_per_day(n_p, cap, theta[T_LAMBDA] * mods_r[M_GROWTH] * fit_r)
+                kr = mods_r[M_KILL]
+                mut = mu_div * dt
+                re = re * math.exp((rr - kr) * dt) + mut * e
+                rh = rh * math.exp((rr * theta[T_PROLIF_H] - kr) * dt) + mut * theta[T_PROLIF_H] * h
+                rm = rm * math.exp((rr * theta[T_PROLIF_M] - kr) * dt) + mut * theta[T_PROLIF_M] * m
+                re, rh, rm = emt_step(re, rh, rm, theta[T_KEH] * fwd, theta[T_KHM] * fwd,
+                                      theta[T_KHE], theta[T_KMH], dt)
             e *= math.exp((r - kill) * dt)
             h *= math.exp((r * theta[T_PROLIF_H] - kill) * dt)
             m *= math.exp((r * theta[T_PROLIF_M] - kill) * dt)
-            fwd = (1.0 + theta[T_EMT_HYP] * hyp) * mods[M_EMT]
             e, h, m = emt_step(e, h, m, theta[T_KEH] * fwd, theta[T_KHM] * fwd,
                                theta[T_KHE], theta[T_KMH], dt)
-            n_new = e + h + m
+            n_new = e + h + m + re + rh + rm
             if n_new < 1.0:
                 e = 0.0
                 h = 0.0
                 m = 0.0
+                re = 0.0
+                rh = 0.0
+                rm = 0.0
                 n_new = 0.0
             b = theta[T_ANGIO_B] * mods[M_ANGIO] * (1.0 + theta[T_VEGF_HYP] * hyp)
             cap = capacity_step(cap, n_new, b, theta[T_ANGIO_D], dt)
-            phi = invasive_fraction(e, h, m, theta[T_HYB_W])
-            shed_src[site] += emission_per_day(n_new, phi, theta[T_EMIT_M], theta[T_EMIT_ALPHA]) \
+            phi = invasive_fraction(e + re, h + rh, m + rm, theta[T_HYB_W])
+            shed_p = emission_per_day(n_new, phi, theta[T_EMIT_M], theta[T_EMIT_ALPHA]) \
                 * theta[T_EMIT_STROMA] * mods[M_EMISSION]
+            shed_src[site] += shed_p
+            if res_on and n_new > 0.0:
+                shed_res[site] += shed_p * (re + rh + rm) / n_new
             burden[site] += n_new
 
         # ---------------------------------------------------------------- lesions
@@ -470,23 +549,55 @@ def run_patient(
                 birth = theta[T_L_BIRTH]
                 death = small_lesion_death_per_day(birth, r, theta[T_L_IMMUNE]) \
                     + mods[M_KILL] + mods[M_IMMUNE]
-                ni = int(nl)
-                born = rng.poisson(birth * nl * dt)
-                died = rng.binomial(ni, 1.0 - math.exp(-death * dt)) if ni > 0 else 0
-                nl = float(ni + born - died)
+                if l_res[i] > 0.0:
+                    # the two clones of a small colony are independent birth-death processes
+                    nr = int(l_res[i])
+                    ns = int(nl) - nr
+                    lam_r = theta[T_L_LAMBDA] * organ_par[O_GROWTH_MULT, o] * mods_r[M_GROWTH] \
+                        * fit_r
+                    r_r = gompertz_rate_per_day(nl, l_cap[i], lam_r)
+                    death_r = small_lesion_death_per_day(birth, r_r, theta[T_L_IMMUNE]) \
+                        + mods_r[M_KILL] + mods_r[M_IMMUNE]
+                    if ns > 0:
+                        ns = ns + rng.poisson(birth * ns * dt) \
+                            - rng.binomial(ns, 1.0 - math.exp(-death * dt))
+                    nr = nr + rng.poisson(birth * nr * dt) \
+                        - rng.binomial(nr, 1.0 - math.exp(-death_r * dt))
+                    l_res[i] = float(nr)
+                    nl = float(ns + nr)
+                else:
+                    ni = int(nl)
+                    born = rng.poisson(birth * nl * dt)
+                    died = rng.binomial(ni, 1.0 - math.exp(-death * dt)) if ni > 0 else 0
+                    nl = float(ni + born - died)
                 dt_l = dt
             elif step >= l_due[i]:
                 # large lesions advance their (slow) ODE every ode_every steps
                 lam = theta[T_L_LAMBDA] * organ_par[O_GROWTH_MULT, o] * mods[M_GROWTH]
                 r = gompertz_rate_per_day(nl, l_cap[i], lam)
-                nl = nl * math.exp((r - mods[M_KILL] - mods[M_IMMUNE]) * dt_ode)
-                if nl < thr:
-                    nl = float(int(nl))
+                if res_on:
+                    lam_r = theta[T_L_LAMBDA] * organ_par[O_GROWTH_MULT, o] * mods_r[M_GROWTH] \
+                        * fit_r
+                    r_r = gompertz_rate_per_day(nl, l_cap[i], lam_r)
+                    ns = nl - l_res[i]
+                    nr = l_res[i] * math.exp((r_r - mods_r[M_KILL] - mods_r[M_IMMUNE]) * dt_ode) \
+                        + mu_div * dt_ode * ns
+                    ns = ns * math.exp((r - mods[M_KILL] - mods[M_IMMUNE]) * dt_ode)
+                    nl = ns + nr
+                    if nl < thr:
+                        nr = float(int(nr))
+                        nl = float(int(ns)) + nr
+                    l_res[i] = nr
+                else:
+                    nl = nl * math.exp((r - mods[M_KILL] - mods[M_IMMUNE]) * dt_ode)
+                    if nl < thr:
+                        nl = float(int(nl))
                 dt_l = dt_ode
                 l_due[i] = step + ode_every
             if nl < 1.0:
                 l_alive[i] = False
                 l_cells[i] = 0.0
+                l_res[i] = 0.0
                 les_end[i] = t + dt
                 n_alive -= 1
                 alive_idx[k] = alive_idx[n_alive]
@@ -511,6 +622,8 @@ def run_patient(
                     l_shed[i] = 0.0
             burden[o] += nl
             shed_src[o] += l_shed[i] * mods[M_EMISSION]
+            if res_on and l_res[i] > 0.0:
+                shed_res[o] += l_shed[i] * mods[M_EMISSION] * l_res[i] / nl
             k += 1
 
         # ---------------------------------------------------------------- dissemination
@@ -524,6 +637,15 @@ def run_patient(
             pend_src[src] += sh
             for o in range(n_org):
                 lam_dorm[o] += sh * dormant_v[src, o]
+        if res_on:
+            for o in range(n_org):
+                lam_res[o] = 0.0
+                for src in range(n_org):
+                    lam_res[o] += shed_res[src] * dt * dormant_v[src, o]
+                # share of this step's arrivals that are resistant, then the pool before them
+                fmix[o] = lam_res[o] / lam_dorm[o] if lam_dorm[o] > 0.0 else 0.0
+                d_old[o] = dormant[o]
+                in_now[o] = 0.0
 
         # ---------------------------------------------------------------- dormant cells
         # large pools follow their mean for inflow and clearance, and their wakes are pooled
@@ -532,6 +654,8 @@ def run_patient(
         wake_lam = 0.0
         for o in range(n_org):
             if dormant[o] >= d_ode:
+                if res_on:
+                    in_now[o] = lam_dorm[o]
                 dormant[o] += lam_dorm[o]
                 cnt_dormant_in[o] += lam_dorm[o]
                 lam_dorm[o] = 0.0
@@ -553,8 +677,17 @@ def run_patient(
                 x = k_new if p >= 1.0 else rng.binomial(k_new, p)
                 dormant[o] += x
                 cnt_dormant_in[o] += x
+                if res_on:
+                    in_now[o] = x
                 k_new -= x
                 rest -= lam_dorm[o]
+        if res_on:
+            # resistant share of each pool after this step's arrivals (fates do not select)
+            for o in range(n_org):
+                tot = d_old[o] + in_now[o]
+                fmix[o] = (dres[o] + fmix[o] * in_now[o]) / tot if tot > 0.0 else 0.0
+                if fmix[o] > 1.0:
+                    fmix[o] = 1.0
         for o in range(n_org):
             woke_o[o] = 0
             if dormant[o] <= 0.0 or wake_lam_o[o] > 0.0 or dormant[o] >= d_ode:
@@ -576,12 +709,18 @@ def run_patient(
                 woke_o[o] += x
                 k_wake -= x
                 rest -= wake_lam_o[o]
+        if res_on:
+            for o in range(n_org):
+                dres[o] = fmix[o] * dormant[o]
         for o in range(n_org):
             woke = woke_o[o]
             if woke <= 0:
                 continue
             cnt_woke[o] += woke
-            for _ in range(woke):
+            n_res_woke = 0
+            if res_on and fmix[o] > 0.0:
+                n_res_woke = rng.binomial(woke, fmix[o])
+            for j_w in range(woke):
                 if n_les >= max_les:
                     dropped += 1
                     continue
@@ -590,6 +729,7 @@ def run_patient(
                 les_end[n_les] = math.inf
                 les_max_cells[n_les] = 1.0
                 l_cells[n_les] = 1.0
+                l_res[n_les] = 1.0 if j_w < n_res_woke else 0.0
                 l_cap[n_les] = theta[T_L_K0]
                 l_alive[n_les] = True
                 l_shed[n_les] = 0.0
@@ -628,4 +768,12 @@ def run_patient(
     summary[S_N_OBS] = k_obs
     summary[S_DROPPED_LESIONS] = dropped
     summary[S_FIRST_LESION_T] = first_lesion_t
+    res_total = re + rh + rm
+    tum_total = e + h + m + res_total
+    for kk in range(n_alive):
+        i = alive_idx[kk]
+        res_total += l_res[i]
+        tum_total += l_cells[i]
+    summary[S_RESISTANT_CELLS] = res_total
+    summary[S_TUMOUR_CELLS] = tum_total
     return STATUS_OK

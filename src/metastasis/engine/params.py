@@ -66,6 +66,9 @@ THETA_NAMES = (
     "ctc_nk_share_cluster",
     "dormancy_ode_threshold",
     "lesion_ode_step_days",
+    "resistance_mutation_per_division",
+    "resistance_fitness_cost",
+    "initial_resistant_fraction",
 )
 (
     T_DT,
@@ -112,6 +115,9 @@ THETA_NAMES = (
     T_NK_SHARE_CLUSTER,
     T_DORM_ODE,
     T_L_ODE_STEP,
+    T_RES_MU,
+    T_RES_COST,
+    T_RES_F0,
 ) = range(len(THETA_NAMES))
 
 ORGAN_PAR_NAMES = ("extravasation_weight", "wake_multiplier", "growth_multiplier", "lethal_cells")
@@ -154,6 +160,9 @@ class Schedule:
     `mod_t_days[i]` is when segment i starts (first is 0); `mod_values[i]` its modifier row.
     Kills remove all but `kill_surviving_fraction` of the cells of a target (primary = −1, an
     organ's lesions = organ index, all lesions = −2, everything = −3) at `kill_t_days`.
+    The resistant clone (if the scenario has one) sees `mod_values_resistant` (None: the same
+    rows) for growth, kill and lesion immune hazard, and is untouched by kills flagged in
+    `kill_spares_resistant`.
     """
 
     mod_t_days: np.ndarray = field(default_factory=lambda: np.zeros(1))
@@ -162,6 +171,20 @@ class Schedule:
     kill_target: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     kill_surviving_fraction: np.ndarray = field(default_factory=lambda: np.zeros(0))
     kill_dormant: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
+    mod_values_resistant: np.ndarray | None = None
+    kill_spares_resistant: np.ndarray | None = None
+
+    def resistant_rows(self) -> np.ndarray:
+        """Modifier rows of the resistant clone, one per segment."""
+        if self.mod_values_resistant is None:
+            return self.mod_values
+        return self.mod_values_resistant
+
+    def spares(self) -> np.ndarray:
+        """Per kill: True where the resistant clone is spared."""
+        if self.kill_spares_resistant is None:
+            return np.zeros(len(self.kill_t_days), dtype=np.bool_)
+        return self.kill_spares_resistant
 
 
 @dataclass(frozen=True)
@@ -254,6 +277,9 @@ def build_inputs(scenario: Scenario, years: float | None = None) -> KernelInputs
         "ctc_nk_share_cluster": nk_share_cluster,
         "dormancy_ode_threshold": s.dormancy.ode_threshold_cells,
         "lesion_ode_step_days": s.time.lesion_ode_step_days,
+        "resistance_mutation_per_division": s.resistance.mutation_per_division,
+        "resistance_fitness_cost": s.resistance.fitness_cost,
+        "initial_resistant_fraction": s.resistance.initial_fraction,
     }
     theta = np.array([values[n] for n in THETA_NAMES], dtype=np.float64)
     n_org = len(ORGANS)

@@ -338,6 +338,26 @@ class Burden(_Section):
     )
 
 
+class Resistance(_Section):
+    """One drug-resistant clone (Goldie & Coldman 1979); all zero = no resistance."""
+
+    mutation_per_division: Prob = Field(
+        0.0,
+        description="probability that a division of a sensitive cell yields a resistant cell; "
+        "0 = no resistance. Goldie & Coldman 1979 Cancer Treat Rep 63:1727 used 1e-7 to 1e-5 "
+        "per division for drug resistance",
+    )
+    fitness_cost: Prob = Field(
+        0.0,
+        description="fraction of the Gompertz rate the resistant clone loses; assumption: "
+        "resistance often costs growth without drug (Gatenby et al. 2009 Cancer Res 69:4894), "
+        "size not measured; 0 = no cost",
+    )
+    initial_fraction: Prob = Field(
+        0.0, description="resistant share of the primary at t = 0 (dimensionless)"
+    )
+
+
 Modality = Literal["CT", "MRI", "FDG-PET/CT", "bone scan"]
 
 
@@ -387,6 +407,7 @@ class Scenario(_Section):
     dormancy: Dormancy = Field(default_factory=Dormancy)
     colonisation: Colonisation = Field(default_factory=Colonisation)
     burden: Burden = Field(default_factory=Burden)
+    resistance: Resistance = Field(default_factory=Resistance)
     clinical: Clinical = Field(default_factory=Clinical)
 
     @field_validator("primary_site")
