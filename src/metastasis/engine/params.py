@@ -199,6 +199,34 @@ class KernelInputs:
     years: float
 
 
+GENOTYPE_NETWORK_CLAMPS = {
+    ("TP53", "loss"): ("p53", 0),
+    ("KRAS", "mutant"): ("ERK", 1),
+    ("CDH1", "methylated"): ("CDH1", 0),
+}
+"""How an allele clamps a node of the Cohen et al. 2015 network (MYC has no node there)."""
+
+
+def emt_genotype_multiplier(s: Scenario, table: dict[str, float]) -> float:
+    """Multiplier of forward EMT for the scenario's genotype, by table or Boolean network."""
+    if s.emt.propensity == "table":
+        return table["emt"]
+    from metastasis.models.boolean.propensity import genotype_propensities
+
+    alleles = s.genotype.model_dump()
+    clamps = dict(
+        GENOTYPE_NETWORK_CLAMPS[(gene, state)]
+        for gene, state in alleles.items()
+        if (gene, state) in GENOTYPE_NETWORK_CLAMPS
+    )
+    phen = s.emt.boolean_phenotype
+    mutant = genotype_propensities(clamps, network=s.emt.boolean_network, phenotypes=(phen,))[phen]
+    wild = genotype_propensities({}, network=s.emt.boolean_network, phenotypes=(phen,))[phen]
+    if wild <= 0.0:
+        raise ValueError(f"emt.boolean_phenotype {phen!r} is never reached by the wild type")
+    return mutant / wild
+
+
 def imaging_times(scenario: Scenario, t_end_days: float) -> np.ndarray:
     """Days of scheduled scans within follow-up."""
     img = scenario.clinical.imaging
@@ -218,7 +246,7 @@ def build_inputs(scenario: Scenario, years: float | None = None) -> KernelInputs
         me.tgf_beta, me.wnt, me.notch, s.emt.tgf_beta_exponent, s.emt.wnt_exponent,
         s.emt.notch_exponent,
     )
-    fwd = drive * max(stroma, 0.0) * g["emt"] * (1.0 - s.emt.suppression)
+    fwd = drive * max(stroma, 0.0) * emt_genotype_multiplier(s, g) * (1.0 - s.emt.suppression)
     c = s.circulation
     surv_single = ctc_survival(
         c.transit_hours, c.shear_death_per_hour, c.nk_kill_per_hour, c.platelet_cloaking,

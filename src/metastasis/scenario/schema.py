@@ -161,6 +161,16 @@ class EMT(_Section):
     )
     initial_fraction_hybrid: Prob = Field(0.0, description="E/M fraction at t = 0")
     initial_fraction_mesenchymal: Prob = Field(0.0, description="M fraction at t = 0")
+    propensity: Literal["table", "boolean"] = Field(
+        "table",
+        description="how the genotype scales forward EMT: 'table' uses data/genotype_effects.csv; "
+        "'boolean' uses the share of trajectories of a Boolean network (MaBoSS semantics) that "
+        "reach `boolean_phenotype` for the genotype, relative to the wild type",
+    )
+    boolean_network: str = Field(
+        "cohen2015", description="bundled network name or .bnd path (Cohen et al. 2015 default)"
+    )
+    boolean_phenotype: str = Field("Migration", description="output node read as EMT propensity")
 
 
 class Intravasation(_Section):

@@ -56,3 +56,20 @@ def test_prostate_seeds_bone_first():
     counts = _first_organ_counts("prostate", N, 4)
     distant = {k: v for k, v in counts.items() if k != "regional_lymph_nodes"}
     assert max(distant, key=distant.get) == "bone"
+
+
+def test_boolean_network_propensity_couples_genotype_to_emt():
+    """With `emt.propensity = "boolean"`, TP53 loss raises forward EMT by the Cohen et al.
+    2015 network's ratio of Migration propensities (p53 = 0 vs wild type)."""
+    from metastasis.engine.params import T_KEH, build_inputs
+    from metastasis.models.boolean.propensity import genotype_propensities
+
+    def keh(tp53: str) -> float:
+        sc = scenario_from_dict({"extends": "breast", "genotype": {"TP53": tp53},
+                                 "emt": {"propensity": "boolean"}})
+        return build_inputs(sc).theta[T_KEH]
+
+    ratio = (genotype_propensities({"p53": 0}, phenotypes=("Migration",))["Migration"]
+             / genotype_propensities({}, phenotypes=("Migration",))["Migration"])
+    assert ratio > 1.0
+    assert keh("loss") / keh("wt") == pytest.approx(ratio)
