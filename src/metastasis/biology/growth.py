@@ -38,3 +38,22 @@ def capacity_step(
 def capacity_plateau(b_per_day: float, d_per_day: float) -> float:
     """Untreated steady state K* = N* = (b/d)^(3/2) (cells)."""
     return (b_per_day / d_per_day) ** 1.5
+
+
+@njit(cache=True)
+def gompertz_step(
+    cells: float, capacity_cells: float, lam_per_day: float, death_per_day: float, dt_days: float
+) -> float:
+    """Exact solution over dt of dN/dt = λ·N·ln(K/N) − δ·N with K and δ held fixed (cells).
+
+    With y = ln(N/K): dy/dt = −λ·y − δ, so y(dt) = (y0 + δ/λ)·e^(−λ·dt) − δ/λ. Exact for any
+    step, which lets slowly varying lesions advance in long steps.
+    """
+    if cells <= 0.0 or capacity_cells <= 0.0:
+        return 0.0
+    y0 = math.log(cells / capacity_cells)
+    if lam_per_day <= 0.0:
+        return cells * math.exp(-death_per_day * dt_days)
+    shift = death_per_day / lam_per_day
+    y = (y0 + shift) * math.exp(-lam_per_day * dt_days) - shift
+    return capacity_cells * math.exp(y)

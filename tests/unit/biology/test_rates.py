@@ -124,3 +124,19 @@ def test_hypoxia_and_lethality():
     assert lethal_organ(np.array([5.0, 5.0]), 10.0, 100.0, limits) == -1
     assert lethal_organ(np.array([5.0, 11.0]), 16.0, 100.0, limits) == 1
     assert lethal_organ(np.array([95.0, 6.0]), 101.0, 100.0, limits) == -2
+
+
+def test_gompertz_step_is_exact_for_any_step():
+    from metastasis.biology.growth import gompertz_step
+
+    lam, k, delta, n0 = 0.004, 1e11, 0.01, 1e4
+    sol = solve_ivp(lambda t, y: [lam * y[0] * math.log(k / y[0]) - delta * y[0]], (0, 400),
+                    [n0], rtol=1e-11, atol=1e-9, dense_output=True)
+    for dt in (1.0, 28.0, 400.0):
+        assert gompertz_step(n0, k, lam, delta, dt) == pytest.approx(sol.sol(dt)[0], rel=1e-7)
+    # composing steps equals one long step
+    n = n0
+    for _ in range(10):
+        n = gompertz_step(n, k, lam, delta, 40.0)
+    assert n == pytest.approx(gompertz_step(n0, k, lam, delta, 400.0), rel=1e-10)
+    assert gompertz_step(n0, k, lam, 0.0, 1e5) == pytest.approx(k, rel=1e-6)
