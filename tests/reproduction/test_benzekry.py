@@ -5,9 +5,11 @@ Hartung et al. 2014, Cancer Res 74:6397; Benzekry et al. 2016, Cancer Res 76:535
 (dissemination μV^γ, surgery).
 
 Compared with the 2014 paper: the best-fit growth parameters of its Table 2 as bundled
-(Lewis lung and LM2-4LUC+ breast).  The fitted dissemination coefficient of the 2016 paper
-and the papers' plotted metastatic curves could not be obtained here as printed numbers, so
-the burden model is checked against quantities derived from its equations: closed forms of
+(Lewis lung and LM2-4LUC+ breast; the same values are tabulated in the public MTGM toolbox of
+Bulai, De Bonis & Laurita, file tumorGrowthFunctions.m), and the lung laws of Table 2 against
+the paper's own Lewis lung carcinoma measurements (20 mice, bundled data file).  The fitted
+dissemination coefficient of the 2016 paper and the papers' plotted metastatic curves could
+not be obtained here as printed numbers, so the burden model is checked against quantities derived from its equations: closed forms of
 every growth law against their ODEs, the exact N(t) and M(t) for exponential growth with
 γ = 1, and the effect of resection (dissemination stops; seeded metastases keep growing).
 """
@@ -69,3 +71,56 @@ def test_resection_stops_dissemination_but_not_growth():
     np.testing.assert_allclose(cut.burden_mm3[~after], free.burden_mm3[~after])
     assert np.all(np.diff(cut.burden_mm3[after]) > 0)
     assert np.all(cut.burden_mm3[t > 20.0] < free.burden_mm3[t > 20.0])
+
+
+def _daily_geometric_means(min_mice: int, last_day: float):
+    _mouse, t, v = bz.llc_growth_data()
+    days = np.unique(t)
+    keep = [d for d in days if np.sum(t == d) >= min_mice and d <= last_day]
+    gmean = np.array([np.exp(np.mean(np.log(v[t == d]))) for d in keep])
+    return np.array(keep), gmean
+
+
+def test_llc_data_file_is_the_2014_lewis_lung_experiment():
+    mouse, t, v = bz.llc_growth_data()
+    assert np.unique(mouse).size == 20 and t.size == 188
+    assert (t.min(), t.max()) == (4.0, 24.0)
+    assert np.all(v > 0)
+
+
+@pytest.mark.parametrize("name", ["lung_gompertz", "lung_power"])
+def test_table_2_lung_laws_follow_the_papers_lewis_lung_data(name):
+    """Benzekry et al. 2014, Table 2, lung Gompertz (α = 0.743 /day, β = 0.0792 /day) and
+    power law (a = 0.921, γ = 0.788), both from V₀ = 1 mm³ (the 1e6 injected cells) at
+    day 0, against the Lewis lung carcinoma volumes those parameters were fitted to (bundled
+    ``benzekry2014_llc_volumes.csv``: the paper's 20 mice, read from the data file published
+    with Vaghi et al. 2020, PLoS Comput Biol 16:e1007178, which re-uses the 2014 data set).
+
+    Compared on each measurement day with at least 8 mice up to day 18 (later days keep
+    only the mice not yet taken off study, a biased sample) against the geometric mean of
+    the measured volumes.  Tolerance: |ln(model/data)| ≤ 0.4 on every such day (a factor
+    1.5, allowing for caliper error on tumours of 50-100 mm³ and for Table 2 being fitted to
+    individual curves rather than to this mean) and a root-mean-square log error ≤ 0.25.
+    Measured: Gompertz largest |ln ratio| 0.36 (day 6), rms 0.20; power law 0.28, rms 0.16.
+    """
+    days, gmean = _daily_geometric_means(min_mice=8, last_day=18.0)
+    law, v0 = bz.GROWTH_LAWS_2014[name]
+    log_ratio = np.log(law.volume_mm3(days, v0) / gmean)
+    assert days.size >= 10
+    assert np.max(np.abs(log_ratio)) <= 0.4
+    assert np.sqrt(np.mean(log_ratio**2)) <= 0.25
+
+
+def test_exponential_law_fits_the_lung_data_worse_than_gompertz_and_power():
+    """Benzekry et al. 2014 conclude that the exponential law describes the Lewis lung
+    growth curves worse than the Gompertz and power laws.  With the Table 2 parameters the
+    root-mean-square log error against the daily geometric means (days with ≥ 5 mice,
+    days 6-22) orders the laws the same way."""
+    days, gmean = _daily_geometric_means(min_mice=5, last_day=22.0)
+
+    def rms(name: str) -> float:
+        law, v0 = bz.GROWTH_LAWS_2014[name]
+        return float(np.sqrt(np.mean(np.log(law.volume_mm3(days, v0) / gmean) ** 2)))
+
+    assert rms("lung_exponential") > rms("lung_gompertz")
+    assert rms("lung_exponential") > rms("lung_power")

@@ -28,7 +28,9 @@ Model (volumes in mm³, time in days)
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
+from importlib import resources
 from typing import Protocol
 
 import numpy as np
@@ -133,6 +135,23 @@ GROWTH_LAWS_2014: dict[str, tuple[GrowthLaw, float]] = {
 Lewis lung carcinoma (ectopic, s.c.) and LM2-4LUC+ breast carcinoma (orthotopic).  V₀ is
 the injected 1e6 cells = 1 mm³ except for the exponential law, whose V₀ was estimated.
 (The same values are tabulated in the MTGM toolbox of Bulai, De Bonis & Laurita 2024.)"""
+
+
+LLC_DATA_FILE = "benzekry2014_llc_volumes.csv"
+
+
+def llc_growth_data() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Lewis lung carcinoma volumes that Table 2's lung parameters were fitted to.
+
+    Returns (mouse_id, t_days, volume_mm3), each shape (188,): 20 mice, days 4-24 after
+    s.c. injection of 1e6 cells (Benzekry et al. 2014; see the bundled file's ``.md``).
+    """
+    text = resources.files("metastasis.data").joinpath(LLC_DATA_FILE).read_text(encoding="utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    mouse = np.array([int(r["mouse_id"]) for r in rows])
+    t = np.array([float(r["t_days"]) for r in rows])
+    v = np.array([float(r["volume_mm3"]) for r in rows])
+    return mouse, t, v
 
 
 @dataclass(frozen=True)
