@@ -4,6 +4,9 @@
 Compared with the paper: the parameter values of its Table 1 (control fit λ₁ = 0.192 /day,
 b = 5.85 /day, d = 0.00873 /(mm²·day), V₀ = 180 mm³, K₀ = 625 mm³; drug constants e and clr
 for TNP-470, angiostatin and endostatin) and the treatment schedules of its experiments.
+The same Table 1 values (λ₁, b, d, e and clr of the three drugs, 20 mg/kg daily and 30 mg/kg
+every other day) appear in an independent public implementation, the MTGM toolbox of Bulai,
+De Bonis & Laurita (file tumorTreatmentParam.m).
 The measured tumour volumes plotted in the paper's figures were not available as printed
 numbers, so the curves are checked against quantities derived from the equations with those
 parameters: the untreated steady state (b/d)^{3/2}, the steady state under a constant drug

@@ -5,7 +5,8 @@ The paper's printed observations and predicted counts for the hepatocellular car
 patient (its Section 4 table and figure of cumulative colony numbers) could not be obtained
 here, so no test compares with them.  Instead these tests check quantities derived from the
 model's equations with the paper's fitted parameters (a = 0.00286 /day, b = 7.3e10 cells,
-m = 5.3e-8, α = 0.663): the Gompertz closed form, the boundary condition and the transport
+m = 5.3e-8, α = 0.663; the same a, b and m are used by a public reimplementation of the
+model, with α rounded to 2/3): the Gompertz closed form, the boundary condition and the transport
 equation along characteristics, exact primary-only seeding, the second-order convergence of
 the characteristics solver against a fine reference, and the Malthusian growth rate of the
 renewal equation (Devys, Goudon & Lafitte 2009, DCDS-B 12:731).
