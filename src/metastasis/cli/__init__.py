@@ -22,10 +22,12 @@ def _register() -> None:
     from metastasis.cli import model as _model
     from metastasis.cli import simulate as _simulate
     from metastasis.cli import spatial as _spatial
+    from metastasis.cli import trial as _trial
 
     _simulate.register(app)
     _spatial.register(app)
     _model.register(app)
+    _trial.register(app)
 
 
 _register()

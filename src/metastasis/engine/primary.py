@@ -1,0 +1,99 @@
+"""When does an untreated primary reach a size? The kernel's primary update, on its own.
+
+Before any therapy the primary follows its ODE, which draws no random numbers and does not
+depend on lesions, so the day it first reaches a size is a deterministic function of the
+patient's theta row. A trial uses it to place diagnosis (and everything scheduled from it)
+on each patient's own time axis. The update below is the kernel's, step for step, with all
+modifiers at their defaults; a unit test checks the two agree.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from metastasis.biology.emt import emt_step
+from metastasis.biology.growth import capacity_step, gompertz_rate_per_day
+from metastasis.biology.microenvironment import hypoxic_fraction
+from metastasis.engine.params import (
+    T_ANGIO_B,
+    T_ANGIO_D,
+    T_DT,
+    T_EMT_HYP,
+    T_FH0,
+    T_FM0,
+    T_K0,
+    T_KEH,
+    T_KHE,
+    T_KHM,
+    T_KMH,
+    T_L_BIRTH,
+    T_LAMBDA,
+    T_N0,
+    T_PROLIF_H,
+    T_PROLIF_M,
+    T_RES_COST,
+    T_RES_F0,
+    T_RES_MU,
+    T_VEGF_HYP,
+)
+
+
+@njit(cache=True)
+def first_day_at_size(theta: np.ndarray, target_cells: float, t_max_days: float) -> float:
+    """First step time (days) at which the untreated primary holds ≥ target_cells; inf if never."""
+    dt = theta[T_DT]
+    n0 = theta[T_N0]
+    e = n0 * (1.0 - theta[T_FH0] - theta[T_FM0])
+    h = n0 * theta[T_FH0]
+    m = n0 * theta[T_FM0]
+    cap = theta[T_K0]
+    f0 = theta[T_RES_F0]
+    re = e * f0
+    rh = h * f0
+    rm = m * f0
+    e -= re
+    h -= rh
+    m -= rm
+    mu_div = theta[T_RES_MU] * theta[T_L_BIRTH]
+    fit_r = 1.0 - theta[T_RES_COST]
+    res_on = mu_div > 0.0 or f0 > 0.0
+    n_steps = int(math.ceil(t_max_days / dt))
+    for step in range(n_steps + 1):
+        n_p = e + h + m + re + rh + rm
+        if n_p >= target_cells:
+            return step * dt
+        if n_p <= 0.0:
+            return math.inf
+        hyp = hypoxic_fraction(n_p, cap)
+        r = gompertz_rate_per_day(n_p, cap, theta[T_LAMBDA])
+        fwd = 1.0 + theta[T_EMT_HYP] * hyp
+        if res_on:
+            rr = gompertz_rate_per_day(n_p, cap, theta[T_LAMBDA] * fit_r)
+            mut = mu_div * dt
+            re = re * math.exp(rr * dt) + mut * e
+            rh = rh * math.exp(rr * theta[T_PROLIF_H] * dt) + mut * theta[T_PROLIF_H] * h
+            rm = rm * math.exp(rr * theta[T_PROLIF_M] * dt) + mut * theta[T_PROLIF_M] * m
+            re, rh, rm = emt_step(re, rh, rm, theta[T_KEH] * fwd, theta[T_KHM] * fwd,
+                                  theta[T_KHE], theta[T_KMH], dt)
+        e *= math.exp(r * dt)
+        h *= math.exp(r * theta[T_PROLIF_H] * dt)
+        m *= math.exp(r * theta[T_PROLIF_M] * dt)
+        e, h, m = emt_step(e, h, m, theta[T_KEH] * fwd, theta[T_KHM] * fwd,
+                           theta[T_KHE], theta[T_KMH], dt)
+        n_new = e + h + m + re + rh + rm
+        if n_new < 1.0:
+            return math.inf
+        b = theta[T_ANGIO_B] * (1.0 + theta[T_VEGF_HYP] * hyp)
+        cap = capacity_step(cap, n_new, b, theta[T_ANGIO_D], dt)
+    return math.inf
+
+
+def days_to_size(thetas: np.ndarray, target_cells: np.ndarray, t_max_days: float) -> np.ndarray:
+    """`first_day_at_size` for each row of `thetas` (patients × theta) and its target (cells)."""
+    out = np.empty(len(thetas))
+    for i in range(len(thetas)):
+        out[i] = first_day_at_size(thetas[i], float(target_cells[i]), t_max_days)
+    return out
