@@ -28,10 +28,10 @@ from metastasis.engine.batch import BatchOutput, run_batch
 from metastasis.engine.events import PRIMARY_LESION_ID
 from metastasis.engine.kernel import S_DEATH_T, S_RESISTANT_CELLS, S_TUMOUR_CELLS
 from metastasis.engine.params import T_END, Schedule, build_inputs
-from metastasis.engine.primary import first_day_at_size
+from metastasis.engine.primary import cells_at_day, first_day_at_size
 from metastasis.therapy import PatientContext, build_schedule
 from metastasis.therapy.base import Effects
-from metastasis.units import DAYS_PER_YEAR, cells_for_diameter
+from metastasis.units import DAYS_PER_YEAR, cells_for_diameter, diameter_mm
 
 LOCOREGIONAL = ("regional_lymph_nodes",)
 """Organs whose lesions are regional, not distant metastases (besides the primary's organ)."""
@@ -265,6 +265,7 @@ def _tables(plan, pats, rows, out, clin) -> dict[str, pd.DataFrame]:
                                         if s[S_TUMOUR_CELLS] > 0 else 0.0),
             })
             p = by_id[pid]
+            rec["surgery_diameter_mm"] = _surgery_diameter(trial.arms[arm].courses, p)
             for ci, c in enumerate(trial.arms[arm].courses):
                 stop = min(p.stops.get(ci, math.inf), c.end_days(), os_t)
                 course_rows.append((pid, ci, c.therapy, c.drug_name(), c.start_days,
@@ -281,11 +282,20 @@ def _tables(plan, pats, rows, out, clin) -> dict[str, pd.DataFrame]:
     return {name: final_table(name, df, plan) for name, df in tables.items()}
 
 
-def _t_stage(diameter_mm: float) -> str:
-    if not math.isfinite(diameter_mm):
+def _surgery_diameter(courses: list, p: _Patient) -> float:
+    """Primary diameter (mm) at its first resection, if nothing acted on it before; else nan."""
+    t_surg = min((c.start_days for c in courses if c.therapy == "surgery" and c.target == "primary"),
+                 default=math.inf)
+    if not math.isfinite(t_surg) or any(c.start_days < t_surg for c in courses):
+        return math.nan
+    return diameter_mm(cells_at_day(p.theta, p.t_diag + t_surg))
+
+
+def _t_stage(d_mm: float) -> str:
+    if not math.isfinite(d_mm):
         return ""
-    if diameter_mm <= T_STAGE_LIMITS_MM[0]:
+    if d_mm <= T_STAGE_LIMITS_MM[0]:
         return "T1"
-    if diameter_mm <= T_STAGE_LIMITS_MM[1]:
+    if d_mm <= T_STAGE_LIMITS_MM[1]:
         return "T2"
     return "T3"

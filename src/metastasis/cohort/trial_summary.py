@@ -68,8 +68,9 @@ class TrialSummary:
                              f"median {med_s} 95% CI {ci_s}; {land}")
             lines.append(f"  log-rank p = {_fmt(ep['logrank_p'], '.3g')}")
             for c in ep["hazard_ratios"]:
-                lines.append(f"  HR {c['arm']} vs {d['reference_arm']}: {c['hr']:.3f} "
-                             f"(95% CI {c['ci'][0]:.3f}-{c['ci'][1]:.3f}, p = {c['p']:.3g})")
+                lines.append(f"  HR {c['arm']} vs {d['reference_arm']}: {_fmt(c['hr'], '.3f')} "
+                             f"(95% CI {_fmt(c['ci'][0], '.3f')}-{_fmt(c['ci'][1], '.3f')}, "
+                             f"p = {_fmt(c['p'], '.3g')})")
             lines.append("")
         lines.append(f"cumulative incidence of detected metastasis at {d['incidence_years']} y (%):")
         table = pd.DataFrame(d["site_incidence"])

@@ -10,7 +10,7 @@ _PATIENT_TYPES = {
     "patient": "int64", "arm": "string", "genotype": "string",
     "hormone_receptor_positive": "boolean", "enrolled": "boolean",
     "diagnosis_diameter_mm": "float64", "tumour_age_at_diagnosis_days": "float64",
-    "t_stage": "string", "node_positive": "boolean", "metastatic_at_diagnosis": "boolean",
+    "surgery_diameter_mm": "float64", "t_stage": "string", "node_positive": "boolean", "metastatic_at_diagnosis": "boolean",
     "os_days": "float64", "death": "boolean", "dm_days": "float64", "dm_event": "boolean",
     "mfs_days": "float64", "mfs_event": "boolean", "first_symptom_days": "float64",
     "resistant_share_end": "float64",

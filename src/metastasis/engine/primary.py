@@ -44,6 +44,18 @@ from metastasis.engine.params import (
 @njit(cache=True)
 def first_day_at_size(theta: np.ndarray, target_cells: float, t_max_days: float) -> float:
     """First step time (days) at which the untreated primary holds ≥ target_cells; inf if never."""
+    return _untreated(theta, target_cells, t_max_days)[0]
+
+
+@njit(cache=True)
+def cells_at_day(theta: np.ndarray, t_days: float) -> float:
+    """Cells of the untreated primary at the step time `t_days` (rounded to a step)."""
+    return _untreated(theta, math.inf, t_days)[1]
+
+
+@njit(cache=True)
+def _untreated(theta: np.ndarray, target_cells: float, t_max_days: float) -> tuple[float, float]:
+    """(first step day at ≥ target_cells or inf, cells at the last step ≤ t_max_days)."""
     dt = theta[T_DT]
     n0 = theta[T_N0]
     e = n0 * (1.0 - theta[T_FH0] - theta[T_FM0])
@@ -60,13 +72,14 @@ def first_day_at_size(theta: np.ndarray, target_cells: float, t_max_days: float)
     mu_div = theta[T_RES_MU] * theta[T_L_BIRTH]
     fit_r = 1.0 - theta[T_RES_COST]
     res_on = mu_div > 0.0 or f0 > 0.0
-    n_steps = int(math.ceil(t_max_days / dt))
+    n_steps = int(math.floor(t_max_days / dt + 1e-9))
+    n_p = e + h + m + re + rh + rm
     for step in range(n_steps + 1):
         n_p = e + h + m + re + rh + rm
         if n_p >= target_cells:
-            return step * dt
-        if n_p <= 0.0:
-            return math.inf
+            return step * dt, n_p
+        if n_p <= 0.0 or step == n_steps:
+            return math.inf, n_p
         hyp = hypoxic_fraction(n_p, cap)
         r = gompertz_rate_per_day(n_p, cap, theta[T_LAMBDA])
         fwd = 1.0 + theta[T_EMT_HYP] * hyp
@@ -85,10 +98,10 @@ def first_day_at_size(theta: np.ndarray, target_cells: float, t_max_days: float)
                            theta[T_KHE], theta[T_KMH], dt)
         n_new = e + h + m + re + rh + rm
         if n_new < 1.0:
-            return math.inf
+            return math.inf, 0.0
         b = theta[T_ANGIO_B] * (1.0 + theta[T_VEGF_HYP] * hyp)
         cap = capacity_step(cap, n_new, b, theta[T_ANGIO_D], dt)
-    return math.inf
+    return math.inf, n_p
 
 
 def days_to_size(thetas: np.ndarray, target_cells: np.ndarray, t_max_days: float) -> np.ndarray:
