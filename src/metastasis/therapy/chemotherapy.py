@@ -35,7 +35,7 @@ class Chemotherapy(DosedCourse):
     interval_days: Pos = Field(21.0, description="cycle length (days); 3-weekly is standard")
     cycles: int = Field(6, ge=1, le=100, description="number of cycles")
     log_kill_per_cycle: NonNeg = Field(
-        0.7,
+        0.9,
         description="decades of proliferating cells killed per cycle at the reference dose; "
         "assumption: clinical regimens kill well under the 2-4 logs per dose of murine "
         "leukaemia (Skipper 1964); calibrated in examples/adjuvant_chemotherapy against the "
