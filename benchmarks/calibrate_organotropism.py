@@ -3,13 +3,13 @@
 Targets, per organ and cancer type: the 5-site MSK-MET share among metastatic patients; else
 the cancer type's 21-site subset share; else the pan-cancer median of the 21-site subsets
 (`metastasis.cohort.organotropism`). Each round simulates a cohort and moves every weight by
-(target / simulated)^GAIN. Run: python benchmarks/calibrate_organotropism.py [preset ...]
+(target / simulated)^GAIN. Run: python benchmarks/calibrate_organotropism.py [--rounds R] [--patients N] [preset ...]
 """
 
 from __future__ import annotations
 
+import argparse
 import re
-import sys
 from importlib import resources
 
 import numpy as np
@@ -52,13 +52,13 @@ def write_weights(preset: str, weights: dict[str, float]) -> None:
     path.write_text(text)
 
 
-def calibrate(preset: str) -> None:
+def calibrate(preset: str, rounds: int = ROUNDS, patients: int = PATIENTS) -> None:
     base = metastasis.load_scenario(preset)
     targets = targets_for(base.cancer_type, base.primary_site)
     weights = dict(base.dormancy.organ_weights)
-    for rnd in range(ROUNDS):
+    for rnd in range(rounds):
         sc = scenario_from_dict({"extends": preset, "dormancy": {"organ_weights": weights}})
-        res = metastasis.simulate(sc, patients=PATIENTS, seed=SEED + rnd)
+        res = metastasis.simulate(sc, patients=patients, seed=SEED + rnd)
         table = comparison_table(res, sc).set_index("organ")
         err = []
         for organ, target in targets.items():
@@ -71,5 +71,10 @@ def calibrate(preset: str) -> None:
 
 
 if __name__ == "__main__":
-    for name in sys.argv[1:] or list(metastasis.available_presets()):
-        calibrate(name)
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("presets", nargs="*")
+    ap.add_argument("--rounds", type=int, default=ROUNDS)
+    ap.add_argument("--patients", type=int, default=PATIENTS)
+    args = ap.parse_args()
+    for name in args.presets or list(metastasis.available_presets()):
+        calibrate(name, args.rounds, args.patients)
