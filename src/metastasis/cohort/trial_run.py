@@ -233,18 +233,20 @@ def _tables(plan, pats, rows, out, clin) -> dict[str, pd.DataFrame]:
         pc = clin.patient_columns.set_index("patient")
     for d, arm, td in rows:
         pid = d.patient
+        # a patient whose metastases kill before the primary is found is never diagnosed
+        died_first = pid in by_id and summ[pid][S_DEATH_T] <= td
         rec = {"patient": pid, "arm": trial.arms[arm].name,
                "genotype": "+".join(f"{g}{a}" for g, a in d.genotype if a not in ("wt", "unmethylated"))
                or "wildtype",
                "hormone_receptor_positive": d.hormone_receptor_positive,
-               "enrolled": math.isfinite(td)}
+               "enrolled": math.isfinite(td) and not died_first}
         diag_mm = d.diagnosis_value if trial.population.diagnosis.trigger == "primary_diameter" \
             else math.nan
         rec["diagnosis_diameter_mm"] = diag_mm
         rec["tumour_age_at_diagnosis_days"] = td if math.isfinite(td) else math.nan
         for name in param_names:
             rec[name] = dict(d.parameters)[name]
-        if pid in by_id:
+        if pid in by_id and not died_first:
             s = summ[pid]
             death = s[S_DEATH_T]
             died = bool(math.isfinite(death) and death - td <= fu + 1e-9)

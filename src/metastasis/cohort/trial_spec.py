@@ -6,6 +6,8 @@ diameter drawn from `population.diagnosis.diameter_mm` (trigger "primary_diamete
 fixed tumour age (trigger "tumour_age") — and everything in the trial is timed from it:
 course start days, the scan schedule (a staging scan on the day of diagnosis, then every
 `imaging.interval_days`), follow-up and every endpoint. Randomisation happens at diagnosis.
+Patients whose primary never reaches the size, or who die of metastases before it does, are
+not enrolled (their rows say `enrolled = false`).
 """
 
 from __future__ import annotations

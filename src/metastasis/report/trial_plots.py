@@ -48,6 +48,7 @@ def plot_trial(plan: TrialPlan, patients: pd.DataFrame, sites: pd.DataFrame,
                 kmf = KaplanMeierFitter(label=arm).fit(g[t_col] / DAYS_PER_YEAR, g[e_col].astype(bool))
                 kmf.plot_survival_function(ax=ax, color=colours[arm], ci_show=True)
         ax.set_title(ep.replace("_", " "))
+        ax.set_xlim(0, plan.trial.follow_up_years)
         ax.set_xlabel("years from diagnosis")
         ax.set_ylim(0, 1.02)
     axes[0].set_ylabel("probability")
@@ -98,7 +99,7 @@ def plot_trial(plan: TrialPlan, patients: pd.DataFrame, sites: pd.DataFrame,
     ax.set_xlabel("years from diagnosis")
     ax.set_ylabel("patient")
     handles = [plt.Line2D([], [], color=colours[a], lw=6, alpha=0.35, label=a) for a in arms]
-    handles += [plt.Line2D([], [], color=th_col[t], lw=4, label=t) for t in therapies]
+    handles += [plt.Line2D([], [], color=th_col[t], lw=4, label=f"course: {t}") for t in therapies]
     handles += [plt.Line2D([], [], color="k", marker="x", ls="", label="distant metastasis detected"),
                 plt.Line2D([], [], color="k", marker="o", ls="", label="death")]
     ax.legend(handles=handles, fontsize=7, loc="lower right")
