@@ -20,15 +20,20 @@ Tiers (``--tier``):
               1500 steps: intravasation, circulation and extravasation happen in every seed.
 ``paper201``  the published 201 × 201 grid, 300 steps: timing of the full-size configuration.
 
+Each MetaSpread run is cached (by configuration, steps, seed and version) next to its virtual
+environment, so a rerun repeats only our side; ``--no-cache`` forces a fresh run.
+
 Usage::
 
     python benchmarks/spatial_vs_metaspread.py --tier dense51 --seeds 5
-    python benchmarks/spatial_vs_metaspread.py --tier paper101 --seeds 5 --ours-only
+    python benchmarks/spatial_vs_metaspread.py --tier paper101 --seeds 5 --ours-seeds 50
+    python benchmarks/spatial_vs_metaspread.py --tier paper201 --ours-only
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import subprocess
@@ -173,7 +178,10 @@ def ensure_metaspread(venv_dir: Path) -> Path:
     return py
 
 
-def run_metaspread(py: Path, p, steps: int, seed: int) -> tuple[float, pd.DataFrame]:
+def run_metaspread(
+    py: Path, p, steps: int, seed: int, cache: Path | None = None
+) -> tuple[float, pd.DataFrame]:
+    """One MetaSpread run (read from ``cache`` if this exact run was done before)."""
     cfg = {
         "configs": metaspread_configs(p),
         "steps": steps,
@@ -183,6 +191,11 @@ def run_metaspread(py: Path, p, steps: int, seed: int) -> tuple[float, pd.DataFr
         "size": p.grid.size,
         "initial_cells": p.cells.initial_cells,
     }
+    key = hashlib.sha1(json.dumps([cfg, METASPREAD_VERSION], sort_keys=True).encode()).hexdigest()
+    hit = cache / f"{key}.json" if cache else None
+    if hit is not None and hit.exists():
+        out = json.loads(hit.read_text())
+        return out["wall_s"], pd.DataFrame(out["rows"], columns=["step", *METRICS])
     with tempfile.TemporaryDirectory(prefix="metaspread-run-") as cwd:
         driver = Path(cwd) / "driver.py"
         driver.write_text(DRIVER)
@@ -194,6 +207,9 @@ def run_metaspread(py: Path, p, steps: int, seed: int) -> tuple[float, pd.DataFr
     if res.returncode != 0:
         raise RuntimeError(f"MetaSpread failed:\n{res.stderr[-3000:]}")
     out = json.loads(res.stdout.strip().splitlines()[-1])
+    if hit is not None:
+        hit.parent.mkdir(parents=True, exist_ok=True)
+        hit.write_text(json.dumps(out))
     cols = ["step", *METRICS]
     return out["wall_s"], pd.DataFrame(out["rows"], columns=cols)
 
@@ -259,6 +275,11 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--venv", type=Path,
                     default=Path(tempfile.gettempdir()) / "metastasis-bench" / "metaspread-venv")
+    ap.add_argument("--ours-seeds", type=int, default=None,
+                    help="seeds for our model (default: --seeds); more seeds estimate our "
+                         "spread better at little cost")
+    ap.add_argument("--no-cache", action="store_true",
+                    help="rerun MetaSpread even if this exact run is cached")
     ap.add_argument("--ours-only", action="store_true", help="skip MetaSpread")
     args = ap.parse_args()
 
@@ -268,11 +289,14 @@ def main() -> None:
     steps = args.steps or int(tier["steps"])  # type: ignore[arg-type]
     p = with_overrides(load_preset("franssen2019"), dict(tier["overrides"]))  # type: ignore[arg-type]
     seeds = list(range(1, args.seeds + 1))
+    our_seeds = list(range(1, (args.ours_seeds or args.seeds) + 1))
+    cache = None if args.no_cache else args.venv.parent / "metaspread-cache"
     checkpoints = sorted({int(x) for x in np.linspace(0, steps, 6)})
     print(f"# tier {args.tier}: Franssen2019, grid {p.grid.size}x{p.grid.size} "
           f"+ {len(p.vessels.secondary)} secondary grids, {p.vessels.normal_primary} normal + "
           f"{p.vessels.ruptured_primary} ruptured vessels, {steps} steps "
-          f"({steps * p.grid.step_days:.3f} days), seeds {seeds}")
+          f"({steps * p.grid.step_days:.3f} days); seeds: MetaSpread {seeds[0]}..{seeds[-1]}, "
+          f"ours {our_seeds[0]}..{our_seeds[-1]}")
 
     from metastasis.spatial import SpatialModel
 
@@ -283,9 +307,9 @@ def main() -> None:
                                     "vessels.secondary": [1, 1]}), 0).run(3)
     print(f"ours: start-up incl. Numba compile/cache load {time.perf_counter() - t0:.2f} s")
 
-    ours = [run_ours(p, steps, s) for s in seeds]
+    ours = [run_ours(p, steps, s) for s in our_seeds]
     ours_wall = np.array([w for w, _ in ours])
-    print(f"ours:       {ours_wall.mean():9.3f} s per run (mean of {len(seeds)}), "
+    print(f"ours:       {ours_wall.mean():9.3f} s per run (mean of {len(our_seeds)}), "
           f"{1e3 * ours_wall.mean() / steps:8.3f} ms/step")
 
     theirs = None
@@ -294,7 +318,7 @@ def main() -> None:
             py = ensure_metaspread(args.venv)
             theirs = []
             for s in seeds:
-                w, df = run_metaspread(py, p, steps, s)
+                w, df = run_metaspread(py, p, steps, s, cache)
                 print(f"metaspread seed {s}: {w:.1f} s", flush=True)
                 theirs.append((w, df))
         except Exception as exc:  # report why and still print our side

@@ -83,7 +83,11 @@ def render_frame(
     for a in ax:
         a.set_xticks([])
         a.set_yticks([])
-    fig.suptitle(title or f"day {float(snap['t_days']):.2f} (step {int(snap['step'])})")
+    title = title or f"day {float(snap['t_days']):.2f} (step {int(snap['step'])})"
+    nz = snap["g0_n_E"].shape[2]
+    if nz > 1:
+        title += f" — 3D, slice z = {nz // 2} of {nz}"
+    fig.suptitle(title)
     fig.tight_layout()
     path = Path(path)
     fig.savefig(path)

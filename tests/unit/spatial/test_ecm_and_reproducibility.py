@@ -54,5 +54,8 @@ def test_intravasation_series_columns_and_round_trip(tmp_path):
     assert series["t_days"].is_monotonic_increasing
     step_days = run.params.grid.step_days
     assert series["t_days"].max() <= run.steps * step_days + 1e-12
+    # survivors of the circulation reach the secondary grids (survival is 0.5 in `small`)
+    assert len(run.extravasations) > 0
+    assert run.timeseries["extravasated_cells_total"].iloc[-1] > 0
     run.save(tmp_path)
     pd.testing.assert_frame_equal(intravasation_series(tmp_path), series)
