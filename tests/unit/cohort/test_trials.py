@@ -106,3 +106,23 @@ def test_cli_writes_tables_summary_and_plots(tmp_path):
 
 def test_diameter_helpers_round_trip():
     assert diameter_mm(cells_for_diameter(7.0)) == pytest.approx(7.0)
+
+
+def test_resistant_clone_grows_out_under_targeted_therapy():
+    """A KRAS-targeted drug selects the resistant clone in KRAS-mutant patients only."""
+    plan = trial_from_dict({
+        "scenario": "breast", "follow_up_years": 2,
+        "scenario_overrides": {"resistance": {"mutation_per_division": 1e-6}},
+        "population": {"genotype": {"KRAS": {"mutant": 0.5}},
+                       "diagnosis": {"diameter_mm": {"distribution": "fixed", "value": 15.0}}},
+        "arms": [{"name": "targeted", "courses": [
+            {"therapy": "targeted", "dose": "960 mg", "target": "KRAS:mutant", "cycles": 700,
+             "kill_per_day": 0.05},
+        ]}],
+        "randomisation": {"block_size": 1},
+    })
+    p = simulate_chunk(plan, 0, list(range(8)))["patients"]
+    mutant = p.genotype.str.contains("KRASmutant")
+    assert mutant.any() and (~mutant).any()
+    assert (p[mutant].resistant_share_end > 0.5).all()
+    assert (p[~mutant].resistant_share_end < 0.01).all()
