@@ -110,7 +110,7 @@ def run_batch(
                 th, organ_par, arrival, inputs.primary_site,
                 sch.mod_t_days, sch.mod_values, sch.resistant_rows(), sch.kill_t_days,
                 sch.kill_target, sch.kill_surviving_fraction, sch.kill_dormant, sch.spares(),
-                obs, rng,
+                obs, inputs.primary_shed_per_day, rng,
                 buf.ev_t, buf.ev_type, buf.ev_organ, buf.ev_lesion, buf.ev_value, buf.traj,
                 buf.les_organ, buf.les_born, buf.les_end, buf.les_max,
                 buf.obs_t, buf.obs_lesion, buf.obs_organ, buf.obs_cells, buf.summary,

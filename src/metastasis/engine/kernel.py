@@ -3,21 +3,30 @@
 One call simulates one patient from t = 0 to death or the end of follow-up with that patient's
 own `numpy.random.Generator`, so a patient's trajectory never depends on the batch it ran in.
 
-Per step of `dt` days:
+Per step of `dt` days (death is checked right after the lesions):
 
 1. therapy: the current modifier row, and any instantaneous kills due;
 2. primary: Gompertz growth per phenotype under its capacity K, EMT, K by Hahnfeldt's law;
-3. lesions: exact birth–death (Poisson births, binomial deaths) below the stochastic threshold,
-   their ODE above it, each with its own capacity;
-4. dissemination: every source (primary and lesions above threshold) sheds m·N^α·φ cells/day.
-   Shed × survival × arrest × extravasation × dormancy entry is thinned to one Poisson number
-   of new dormant cells per organ. The cells that do not get that far (died in the blood,
-   arrested but not extravasated, extravasated but died) do not change the state: they are
-   drawn once per record interval from their accumulated intensities, which by the splitting
-   property of Poisson processes has exactly the same law as drawing them every step, and
-   keeps seeded ≥ arrested ≥ extravasated ≥ dormant on every row;
-5. dormant cells: binomial fates per organ (cleared, woken, stay); each woken cell founds a
-   lesion, one event row each;
+3. lesions: a colony below the stochastic threshold follows its birth–death process event by
+   event (Gillespie; pending event times are redrawn, memorylessly, when therapy changes the
+   rates). On reaching the threshold its eventual extinction is drawn with the linear
+   birth–death probability (d/b)^n; a doomed colony's path to zero is simulated with swapped
+   rates (the process conditioned on extinction), a surviving one follows its ODE: an exact
+   Gompertz step over `lesion_ode_step_days`, taken in staggered buckets so that only a
+   fraction of the large lesions is touched each step; per-organ burden and shedding are kept
+   as running sums;
+4. dissemination: every source (primary and lesions above threshold) sheds m·N^α·φ cells/day,
+   pooled per source over `cascade_step_days` (and up to any record time, therapy change or
+   kill). Shed × survival × arrest × extravasation × dormancy entry is thinned to one Poisson
+   number of new dormant cells per organ. The cells that do not get that far (died in the
+   blood, arrested but not extravasated, extravasated but died) do not change the state: they
+   are drawn once per record interval from their accumulated intensities, which by the
+   splitting property of Poisson processes has exactly the same law as drawing them every
+   step, and keeps seeded ≥ arrested ≥ extravasated ≥ dormant on every row;
+5. dormant cells, at the same interval: binomial fates per organ (cleared, woken, stay) with
+   the exact competing-hazard probabilities over the interval; large pools follow their mean
+   while their wakes stay exact Poisson draws; each woken cell founds a lesion at a uniform
+   time within the interval, one event row each;
 6. death when an organ or the whole body passes its lethal burden.
 
 Clone dimension (off unless `resistance_mutation_per_division` or `initial_resistant_fraction`
@@ -43,7 +52,7 @@ from metastasis.biology.colonisation import small_lesion_death_per_day
 from metastasis.biology.dormancy import leave_probability, wake_share
 from metastasis.biology.emt import emt_step
 from metastasis.biology.extravasation import extravasation_probability
-from metastasis.biology.growth import capacity_step, gompertz_rate_per_day
+from metastasis.biology.growth import capacity_step, gompertz_rate_per_day, gompertz_step
 from metastasis.biology.intravasation import emission_per_day, invasive_fraction
 from metastasis.biology.microenvironment import hypoxic_fraction
 from metastasis.engine.events import (
@@ -78,6 +87,7 @@ from metastasis.engine.params import (
     O_WAKE_MULT,
     T_ANGIO_B,
     T_ANGIO_D,
+    T_CASCADE_STEP,
     T_CLUSTER_FRAC,
     T_CLUSTER_GAIN,
     T_DORM_CLEAR,
@@ -145,6 +155,10 @@ N_SUMMARY = 10
 
 N_TRAJ_FIXED = 4  # E, H, M, K, then lesion burden per organ, then dormant cells per organ
 
+RESISTANT_SUBSTEP_DAYS = 7.0
+"""Longest sub-step of a large two-clone lesion: the clones share one capacity, so no closed
+form exists and each sub-step freezes the Gompertz rates (numerical setting, not biology)."""
+
 
 @njit(cache=True)
 def _funnel_matrices(theta, organ_par, arrival, mods, dormant_v, extrav_v, arrest_v):
@@ -190,6 +204,129 @@ def _fold_pending(pend_src, arrest_v, extrav_v, dormant_v, acc_arrest_fail, acc_
 
 
 @njit(cache=True)
+def _list_add(idx, pos, n, i):
+    """Append lesion i to an index list; returns the new length."""
+    idx[n] = i
+    pos[i] = n
+    return n + 1
+
+
+@njit(cache=True)
+def _list_remove(idx, pos, n, i):
+    """Remove lesion i from an index list by swapping in the last entry; returns the new length."""
+    j = pos[i]
+    last = idx[n - 1]
+    idx[j] = last
+    pos[last] = j
+    return n - 1
+
+
+@njit(cache=True)
+def _organ_sums(alive_idx, n_alive, les_organ, l_cells, l_shed, l_res, les_burden, les_shed,
+                les_shed_res):
+    """Recompute per-organ lesion burden and shedding from scratch (cells, cells/day)."""
+    les_burden[:] = 0.0
+    les_shed[:] = 0.0
+    les_shed_res[:] = 0.0
+    for kk in range(n_alive):
+        i = alive_idx[kk]
+        o = les_organ[i]
+        les_burden[o] += l_cells[i]
+        les_shed[o] += l_shed[i]
+        if l_cells[i] > 0.0:
+            les_shed_res[o] += l_shed[i] * l_res[i] / l_cells[i]
+
+
+@njit(cache=True)
+def _small_rates(ns, nr, cap, lam, lam_r, birth, loss, loss_r):
+    """Per-cell death rates of the sensitive and resistant cells of a small lesion, and the
+    lesion's total event rate (1/day); the mean follows the lesion's Gompertz law."""
+    n = ns + nr
+    log_k_over_n = math.log(cap / n) if n > 0 else 0.0
+    d_s = small_lesion_death_per_day(birth, lam * log_k_over_n, loss)
+    d_r = small_lesion_death_per_day(birth, lam_r * log_k_over_n, loss_r)
+    return d_s, d_r, (birth + d_s) * ns + (birth + d_r) * nr
+
+
+@njit(cache=True)
+def _run_small(rng, ns, nr, t_ev, t_stop, cap, lam, lam_r, birth, loss, loss_r, thr):
+    """Births and deaths of a small lesion, event by event, from the event due at t_ev until
+    the next event falls after t_stop or the colony dies out or reaches `thr` cells.
+
+    Returns (ns, nr, time of the next pending event, or of the last event when it stopped).
+    """
+    d_s, d_r, total = _small_rates(ns, nr, cap, lam, lam_r, birth, loss, loss_r)
+    while True:
+        u = rng.random() * total
+        if u < birth * ns:
+            ns += 1
+        elif u < (birth + d_s) * ns:
+            ns -= 1
+        elif u < (birth + d_s) * ns + birth * nr:
+            nr += 1
+        else:
+            nr -= 1
+        if ns + nr <= 0 or ns + nr >= thr:
+            return ns, nr, t_ev
+        d_s, d_r, total = _small_rates(ns, nr, cap, lam, lam_r, birth, loss, loss_r)
+        t_ev += rng.exponential(1.0 / total)
+        if t_ev > t_stop:
+            return ns, nr, t_ev
+
+
+@njit(cache=True)
+def _small_lesion_params(theta, organ_par, o, mods, mods_r, fit_r):
+    """Growth λ of both clones and their extra losses (1/day) for a lesion in organ o."""
+    lam0 = theta[T_L_LAMBDA] * organ_par[O_GROWTH_MULT, o]
+    lam = lam0 * mods[M_GROWTH]
+    lam_r = lam0 * mods_r[M_GROWTH] * fit_r
+    loss = theta[T_L_IMMUNE] + mods[M_KILL] + mods[M_IMMUNE]
+    loss_r = theta[T_L_IMMUNE] + mods_r[M_KILL] + mods_r[M_IMMUNE]
+    return lam, lam_r, loss, loss_r
+
+
+@njit(cache=True)
+def _extinction_path(rng, t0, ns, nr, birth, d_s, d_r):
+    """Extinction time and largest size of a colony known to die out (days, cells).
+
+    A linear birth-death process conditioned on extinction has birth rate min(b, d) and death
+    rate max(b, d) (the rates swap when it is supercritical; nothing changes when it is not);
+    it is simulated event by event from (ns, nr) to zero.
+    """
+    b_s, x_s = min(birth, d_s), max(birth, d_s)
+    b_r, x_r = min(birth, d_r), max(birth, d_r)
+    t = t0
+    peak = ns + nr
+    while ns + nr > 0:
+        total = (b_s + x_s) * ns + (b_r + x_r) * nr
+        t += rng.exponential(1.0 / total)
+        u = rng.random() * total
+        if u < b_s * ns:
+            ns += 1
+        elif u < (b_s + x_s) * ns:
+            ns -= 1
+        elif u < (b_s + x_s) * ns + b_r * nr:
+            nr += 1
+        else:
+            nr -= 1
+        if ns + nr > peak:
+            peak = ns + nr
+    return t, peak
+
+
+@njit(cache=True)
+def _next_small_event(rng, t0, theta, organ_par, o, mods, mods_r, fit_r, cells, res, cap):
+    """Time of the next birth or death of a small lesion from t0 (memoryless: exact redraw)."""
+    lam, lam_r, loss, loss_r = _small_lesion_params(theta, organ_par, o, mods, mods_r, fit_r)
+    nr = int(res)
+    ns = int(cells) - nr
+    total = _small_rates(ns, nr, cap, lam, lam_r, theta[T_L_BIRTH], loss, loss_r)[2]
+    if total <= 0.0:
+        return math.inf
+    return t0 + rng.exponential(1.0 / total)
+
+
+@njit(cache=True)
 def _emit(ev_t, ev_type, ev_organ, ev_lesion, ev_value, k, t, etype, organ, lesion, value):
     """Append one event row; returns the new count, or −1 when the buffer is (or was) full."""
     if k < 0 or k >= ev_t.shape[0]:
@@ -217,6 +354,7 @@ def run_patient(
     kill_dormant,
     kill_spare,
     obs_t,
+    shed_override,
     rng,
     ev_t,
     ev_type,
@@ -268,11 +406,29 @@ def run_patient(
     l_res = np.zeros(max_les)
     l_alive = np.zeros(max_les, dtype=np.bool_)
     l_shed = np.zeros(max_les)
-    l_due = np.zeros(max_les, dtype=np.int64)
     alive_idx = np.zeros(max_les, dtype=np.int64)
+    alive_pos = np.zeros(max_les, dtype=np.int64)
     n_alive = 0
+    # small lesions are visited every step; large ones sit in one of `ode_every` buckets and
+    # advance their ODE by ode_every steps when their bucket comes round
+    sm_idx = np.zeros(max_les, dtype=np.int64)
+    l_next = np.zeros(max_les)  # time of a small lesion's next birth or death (days)
+    cas_every = max(1, int(round(theta[T_CASCADE_STEP] / dt)))
+    cas_shed = np.zeros(arrival.shape[0])
+    cas_shed_res = np.zeros(arrival.shape[0])
+    t_cas = 0.0
+    sm_pos = np.zeros(max_les, dtype=np.int64)
+    n_sm = 0
     ode_every = max(1, int(round(theta[T_L_ODE_STEP] / dt)))
     dt_ode = ode_every * dt
+    bk = np.zeros((ode_every, max_les), dtype=np.int64)
+    bk_n = np.zeros(ode_every, dtype=np.int64)
+    bk_pos = np.zeros(max_les, dtype=np.int64)
+    l_bucket = np.full(max_les, -1, dtype=np.int64)
+    n_res_sub = max(1, int(math.ceil(dt_ode / RESISTANT_SUBSTEP_DAYS)))
+    les_burden = np.zeros(n_org)
+    les_shed = np.zeros(n_org)
+    les_shed_res = np.zeros(n_org)
     n_les = 0
     dropped = 0
 
@@ -431,13 +587,11 @@ def run_patient(
             mods = mod_v[seg]
             mods_r = mod_vr[seg]
             _funnel_matrices(theta, organ_par, arrival, mods, dormant_v, extrav_v, arrest_v)
-            for o in range(n_org):
-                clear = theta[T_DORM_CLEAR] * mods[M_CLEAR]
-                wake = theta[T_WAKE] * organ_par[O_WAKE_MULT, o] * mods[M_WAKE]
-                p_leave[o] = leave_probability(clear, wake, dt)
-                share_wake[o] = wake_share(clear, wake)
-                p_wake_step[o] = p_leave[o] * share_wake[o]
-                stay_factor[o] = 1.0 - p_leave[o]
+            # rates of small lesions changed: their pending events are redrawn (memoryless)
+            for kk in range(n_sm):
+                i = sm_idx[kk]
+                l_next[i] = _next_small_event(rng, t, theta, organ_par, les_organ[i], mods,
+                                              mods_r, fit_r, l_cells[i], l_res[i], l_cap[i])
         while j_kill < kill_t.shape[0] and kill_t[j_kill] <= t + 1e-9:
             tgt = kill_target[j_kill]
             f = kill_frac[j_kill]
@@ -471,7 +625,8 @@ def run_patient(
                         else:
                             l_cells[i] *= f
                             l_res[i] *= f
-                        l_due[i] = step
+                        l_shed[i] = emission_per_day(l_cells[i], theta[T_L_PHI], theta[T_EMIT_M],
+                                                     theta[T_EMIT_ALPHA])
             if kill_dormant[j_kill]:
                 for o in range(n_org):
                     if dormant[o] > 0 and (tgt == KILL_EVERYTHING or tgt == o
@@ -484,6 +639,12 @@ def run_patient(
                             dormant[o] = (dormant[o] - keep) * f + keep
                         if not spare:
                             dres[o] *= dormant[o] / d_before
+            _organ_sums(alive_idx, n_alive, les_organ, l_cells, l_shed, l_res, les_burden,
+                        les_shed, les_shed_res)
+            for kk in range(n_sm):
+                i = sm_idx[kk]
+                l_next[i] = _next_small_event(rng, t, theta, organ_par, les_organ[i], mods,
+                                              mods_r, fit_r, l_cells[i], l_res[i], l_cap[i])
             k_ev = _emit(ev_t, ev_type, ev_organ, ev_lesion, ev_value, k_ev, t, EV_TREATMENT,
                          tgt, NO_LESION, f)
             if k_ev < 0:
@@ -529,123 +690,221 @@ def run_patient(
             b = theta[T_ANGIO_B] * mods[M_ANGIO] * (1.0 + theta[T_VEGF_HYP] * hyp)
             cap = capacity_step(cap, n_new, b, theta[T_ANGIO_D], dt)
             phi = invasive_fraction(e + re, h + rh, m + rm, theta[T_HYB_W])
-            shed_p = emission_per_day(n_new, phi, theta[T_EMIT_M], theta[T_EMIT_ALPHA]) \
-                * theta[T_EMIT_STROMA] * mods[M_EMISSION]
+            if step < shed_override.shape[0]:
+                # a spatial run supplies the primary's emission for its span
+                shed_p = shed_override[step] * mods[M_EMISSION]
+            else:
+                shed_p = emission_per_day(n_new, phi, theta[T_EMIT_M], theta[T_EMIT_ALPHA]) \
+                    * theta[T_EMIT_STROMA] * mods[M_EMISSION]
             shed_src[site] += shed_p
             if res_on and n_new > 0.0:
                 shed_res[site] += shed_p * (re + rh + rm) / n_new
             burden[site] += n_new
 
         # ---------------------------------------------------------------- lesions
+        # large lesions whose bucket is due: their ODE advances by dt_ode (exact Gompertz step)
+        bi = step % ode_every
         k = 0
-        while k < n_alive:
-            i = alive_idx[k]
+        while k < bk_n[bi]:
+            i = bk[bi, k]
             o = les_organ[i]
             nl = l_cells[i]
-            dt_l = 0.0
-            if nl < thr:
+            old_n = nl
+            old_shed = l_shed[i]
+            old_sres = old_shed * l_res[i] / nl if nl > 0.0 else 0.0
+            if nl >= thr:
                 lam = theta[T_L_LAMBDA] * organ_par[O_GROWTH_MULT, o] * mods[M_GROWTH]
-                r = gompertz_rate_per_day(nl, l_cap[i], lam)
-                birth = theta[T_L_BIRTH]
-                death = small_lesion_death_per_day(birth, r, theta[T_L_IMMUNE]) \
-                    + mods[M_KILL] + mods[M_IMMUNE]
-                if l_res[i] > 0.0:
-                    # the two clones of a small colony are independent birth-death processes
-                    nr = int(l_res[i])
-                    ns = int(nl) - nr
+                loss = mods[M_KILL] + mods[M_IMMUNE]
+                if res_on and l_res[i] > 0.0 or res_on and mu_div > 0.0:
                     lam_r = theta[T_L_LAMBDA] * organ_par[O_GROWTH_MULT, o] * mods_r[M_GROWTH] \
                         * fit_r
-                    r_r = gompertz_rate_per_day(nl, l_cap[i], lam_r)
-                    death_r = small_lesion_death_per_day(birth, r_r, theta[T_L_IMMUNE]) \
-                        + mods_r[M_KILL] + mods_r[M_IMMUNE]
-                    if ns > 0:
-                        ns = ns + rng.poisson(birth * ns * dt) \
-                            - rng.binomial(ns, 1.0 - math.exp(-death * dt))
-                    nr = nr + rng.poisson(birth * nr * dt) \
-                        - rng.binomial(nr, 1.0 - math.exp(-death_r * dt))
-                    l_res[i] = float(nr)
-                    nl = float(ns + nr)
-                else:
-                    ni = int(nl)
-                    born = rng.poisson(birth * nl * dt)
-                    died = rng.binomial(ni, 1.0 - math.exp(-death * dt)) if ni > 0 else 0
-                    nl = float(ni + born - died)
-                dt_l = dt
-            elif step >= l_due[i]:
-                # large lesions advance their (slow) ODE every ode_every steps
-                lam = theta[T_L_LAMBDA] * organ_par[O_GROWTH_MULT, o] * mods[M_GROWTH]
-                r = gompertz_rate_per_day(nl, l_cap[i], lam)
-                if res_on:
-                    lam_r = theta[T_L_LAMBDA] * organ_par[O_GROWTH_MULT, o] * mods_r[M_GROWTH] \
-                        * fit_r
-                    r_r = gompertz_rate_per_day(nl, l_cap[i], lam_r)
-                    ns = nl - l_res[i]
-                    nr = l_res[i] * math.exp((r_r - mods_r[M_KILL] - mods_r[M_IMMUNE]) * dt_ode) \
-                        + mu_div * dt_ode * ns
-                    ns = ns * math.exp((r - mods[M_KILL] - mods[M_IMMUNE]) * dt_ode)
+                    loss_r = mods_r[M_KILL] + mods_r[M_IMMUNE]
+                    h_sub = dt_ode / n_res_sub
+                    nr = l_res[i]
+                    ns = nl - nr
+                    for _ in range(n_res_sub):
+                        r = gompertz_rate_per_day(ns + nr, l_cap[i], lam)
+                        r_r = gompertz_rate_per_day(ns + nr, l_cap[i], lam_r)
+                        nr = nr * math.exp((r_r - loss_r) * h_sub) + mu_div * h_sub * ns
+                        ns = ns * math.exp((r - loss) * h_sub)
                     nl = ns + nr
-                    if nl < thr:
-                        nr = float(int(nr))
-                        nl = float(int(ns)) + nr
                     l_res[i] = nr
                 else:
-                    nl = nl * math.exp((r - mods[M_KILL] - mods[M_IMMUNE]) * dt_ode)
-                    if nl < thr:
-                        nl = float(int(nl))
-                dt_l = dt_ode
-                l_due[i] = step + ode_every
+                    nl = gompertz_step(nl, l_cap[i], lam, loss, dt_ode)
+                hyp_l = hypoxic_fraction(nl, l_cap[i])
+                b_l = theta[T_L_ANGIO_B] * mods[M_ANGIO] * (1.0 + theta[T_VEGF_HYP] * hyp_l)
+                l_cap[i] = capacity_step(l_cap[i], nl, b_l, theta[T_L_ANGIO_D], dt_ode)
+            les_shed[o] -= old_shed
+            les_shed_res[o] -= old_sres
+            if nl < thr:
+                # back to the exact small-lesion process (or cleared)
+                nr = float(int(l_res[i]))
+                nl = float(int(nl - l_res[i])) + nr
+                l_res[i] = nr
+                l_shed[i] = 0.0
+                bk_n[bi] = _list_remove(bk[bi], bk_pos, bk_n[bi], i)
+                l_bucket[i] = -1
+                if nl < 1.0:
+                    les_burden[o] -= old_n
+                    l_alive[i] = False
+                    l_cells[i] = 0.0
+                    l_res[i] = 0.0
+                    les_end[i] = t + dt
+                    n_alive = _list_remove(alive_idx, alive_pos, n_alive, i)
+                    k_ev = _emit(ev_t, ev_type, ev_organ, ev_lesion, ev_value, k_ev, t + dt,
+                                 EV_LESION_CLEARED, o, i + 1, 0.0)
+                    if k_ev < 0:
+                        return STATUS_EVENTS_FULL
+                    continue
+                n_sm = _list_add(sm_idx, sm_pos, n_sm, i)
+                les_burden[o] += nl - old_n
+                l_cells[i] = nl
+                l_next[i] = _next_small_event(rng, t, theta, organ_par, o, mods, mods_r, fit_r,
+                                              nl, l_res[i], l_cap[i])
+                continue
+            l_cells[i] = nl
+            if nl > les_max_cells[i]:
+                les_max_cells[i] = nl
+            les_burden[o] += nl - old_n
+            l_shed[i] = emission_per_day(nl, theta[T_L_PHI], theta[T_EMIT_M], theta[T_EMIT_ALPHA])
+            les_shed[o] += l_shed[i]
+            les_shed_res[o] += l_shed[i] * l_res[i] / nl
+            k += 1
+
+        # small lesions: exact birth-death events (Gillespie) up to the end of this step
+        t_next = t + dt
+        birth = theta[T_L_BIRTH]
+        k = 0
+        while k < n_sm:
+            i = sm_idx[k]
+            if l_next[i] > t_next:
+                k += 1
+                continue
+            o = les_organ[i]
+            old_n = l_cells[i]
+            nr = int(l_res[i])
+            ns = int(old_n) - nr
+            lam, lam_r, loss, loss_r = _small_lesion_params(theta, organ_par, o, mods, mods_r,
+                                                             fit_r)
+            ns, nr, t_ev = _run_small(rng, ns, nr, l_next[i], t_next, l_cap[i], lam, lam_r,
+                                      birth, loss, loss_r, thr)
+            if ns + nr >= thr:
+                # leaving the exact regime: will this colony still die out? For a linear
+                # birth-death process the chance is (d/b)^n per clone (rates at this size)
+                d_s, d_r, total = _small_rates(ns, nr, l_cap[i], lam, lam_r, birth, loss, loss_r)
+                q = min(d_s / birth, 1.0) ** ns * min(d_r / birth, 1.0) ** nr
+                if rng.random() < q:
+                    t_ev, peak = _extinction_path(rng, t_ev, ns, nr, birth, d_s, d_r)
+                    if peak > les_max_cells[i]:
+                        les_max_cells[i] = peak
+                    ns = 0
+                    nr = 0
+            nl = float(ns + nr)
+            l_res[i] = float(nr)
+            l_next[i] = t_ev
             if nl < 1.0:
+                les_burden[o] -= old_n
                 l_alive[i] = False
                 l_cells[i] = 0.0
                 l_res[i] = 0.0
-                les_end[i] = t + dt
-                n_alive -= 1
-                alive_idx[k] = alive_idx[n_alive]
-                k_ev = _emit(ev_t, ev_type, ev_organ, ev_lesion, ev_value, k_ev, t + dt,
+                les_end[i] = t_ev
+                n_sm = _list_remove(sm_idx, sm_pos, n_sm, i)
+                n_alive = _list_remove(alive_idx, alive_pos, n_alive, i)
+                k_ev = _emit(ev_t, ev_type, ev_organ, ev_lesion, ev_value, k_ev, t_ev,
                              EV_LESION_CLEARED, o, i + 1, 0.0)
                 if k_ev < 0:
                     return STATUS_EVENTS_FULL
                 continue
-            if dt_l > 0.0:
-                hyp_l = hypoxic_fraction(nl, l_cap[i])
-                b_l = theta[T_L_ANGIO_B] * mods[M_ANGIO] * (1.0 + theta[T_VEGF_HYP] * hyp_l)
-                l_cap[i] = capacity_step(l_cap[i], nl, b_l, theta[T_L_ANGIO_D], dt_l)
-                l_cells[i] = nl
-                if nl > les_max_cells[i]:
-                    les_max_cells[i] = nl
-                if nl >= thr:
-                    l_shed[i] = emission_per_day(nl, theta[T_L_PHI], theta[T_EMIT_M],
-                                                 theta[T_EMIT_ALPHA])
-                    if l_due[i] > step + ode_every:
-                        l_due[i] = step + 1
-                else:
-                    l_shed[i] = 0.0
-            burden[o] += nl
-            shed_src[o] += l_shed[i] * mods[M_EMISSION]
-            if res_on and l_res[i] > 0.0:
-                shed_res[o] += l_shed[i] * mods[M_EMISSION] * l_res[i] / nl
+            l_cells[i] = nl
+            if nl > les_max_cells[i]:
+                les_max_cells[i] = nl
+            les_burden[o] += nl - old_n
+            if nl >= thr:
+                # large now: emission starts, and the lesion joins this step's bucket, so its
+                # ODE first advances ode_every steps from now
+                l_shed[i] = emission_per_day(nl, theta[T_L_PHI], theta[T_EMIT_M],
+                                             theta[T_EMIT_ALPHA])
+                les_shed[o] += l_shed[i]
+                les_shed_res[o] += l_shed[i] * l_res[i] / nl
+                n_sm = _list_remove(sm_idx, sm_pos, n_sm, i)
+                bk_n[bi] = _list_add(bk[bi], bk_pos, bk_n[bi], i)
+                l_bucket[i] = bi
+                continue
             k += 1
 
-        # ---------------------------------------------------------------- dissemination
+        if step % rec_every == 0:
+            # refresh the running sums now and then, so rounding never accumulates
+            _organ_sums(alive_idx, n_alive, les_organ, l_cells, l_shed, l_res, les_burden,
+                        les_shed, les_shed_res)
         for o in range(n_org):
-            lam_dorm[o] = 0.0
+            burden[o] += les_burden[o]
+            shed_src[o] += les_shed[o] * mods[M_EMISSION]
+            if res_on:
+                shed_res[o] += les_shed_res[o] * mods[M_EMISSION]
+
+        # ---------------------------------------------------------------- death
+        total = 0.0
+        for o in range(n_org):
+            total += burden[o]
+        cause = lethal_organ(burden, total, theta[T_LETHAL_TOTAL], organ_par[O_LETHAL])
+        if cause != -1:
+            death_t = t + dt
+            death_cause = cause
+            k_ev = _emit(ev_t, ev_type, ev_organ, ev_lesion, ev_value, k_ev, death_t, EV_DEATH,
+                         cause, NO_LESION, total)
+            if k_ev < 0:
+                return STATUS_EVENTS_FULL
+            # make the final record row fall on the death time
+            n_steps = step + 1
+            rec_every = 1
+
+        # ---------------------------------------------------------------- dissemination
+        # shed cells are pooled per source over the cascade interval; the funnel to each
+        # organ's dormant pool is applied once per interval (Poisson superposition)
         for src in range(n_org):
             sh = shed_src[src] * dt
             if sh <= 0.0:
                 continue
             acc_seed_src[src] += sh
             pend_src[src] += sh
+            cas_shed[src] += sh
+            if res_on:
+                cas_shed_res[src] += shed_res[src] * dt
+        t_end_step = t + dt
+        boundary = (step + 1) % cas_every == 0 or (step + 1) % rec_every == 0 \
+            or step + 1 >= n_steps \
+            or (seg + 1 < mod_t.shape[0] and mod_t[seg + 1] <= t_end_step + 1e-9) \
+            or (j_kill < kill_t.shape[0] and kill_t[j_kill] <= t_end_step + 1e-9)
+        if not boundary:
+            continue
+        dt_c = t_end_step - t_cas
+        for o in range(n_org):
+            lam_dorm[o] = 0.0
+        for src in range(n_org):
+            sh = cas_shed[src]
+            if sh <= 0.0:
+                continue
             for o in range(n_org):
                 lam_dorm[o] += sh * dormant_v[src, o]
         if res_on:
             for o in range(n_org):
                 lam_res[o] = 0.0
                 for src in range(n_org):
-                    lam_res[o] += shed_res[src] * dt * dormant_v[src, o]
-                # share of this step's arrivals that are resistant, then the pool before them
+                    lam_res[o] += cas_shed_res[src] * dormant_v[src, o]
+                # share of this interval's arrivals that are resistant, then the pool before them
                 fmix[o] = lam_res[o] / lam_dorm[o] if lam_dorm[o] > 0.0 else 0.0
                 d_old[o] = dormant[o]
                 in_now[o] = 0.0
+        for src in range(n_org):
+            cas_shed[src] = 0.0
+            cas_shed_res[src] = 0.0
+        for o in range(n_org):
+            clear = theta[T_DORM_CLEAR] * mods[M_CLEAR]
+            wake = theta[T_WAKE] * organ_par[O_WAKE_MULT, o] * mods[M_WAKE]
+            p_leave[o] = leave_probability(clear, wake, dt_c)
+            share_wake[o] = wake_share(clear, wake)
+            p_wake_step[o] = p_leave[o] * share_wake[o]
+            stay_factor[o] = 1.0 - p_leave[o]
 
         # ---------------------------------------------------------------- dormant cells
         # large pools follow their mean for inflow and clearance, and their wakes are pooled
@@ -724,8 +983,9 @@ def run_patient(
                 if n_les >= max_les:
                     dropped += 1
                     continue
+                t_born = t_cas + rng.random() * dt_c
                 les_organ[n_les] = o
-                les_born[n_les] = t + dt
+                les_born[n_les] = t_born
                 les_end[n_les] = math.inf
                 les_max_cells[n_les] = 1.0
                 l_cells[n_les] = 1.0
@@ -733,32 +993,21 @@ def run_patient(
                 l_cap[n_les] = theta[T_L_K0]
                 l_alive[n_les] = True
                 l_shed[n_les] = 0.0
-                l_due[n_les] = 0
-                alive_idx[n_alive] = n_les
-                n_alive += 1
+                l_bucket[n_les] = -1
+                l_next[n_les] = _next_small_event(rng, t_born, theta, organ_par, o, mods, mods_r,
+                                                  fit_r, 1.0, l_res[n_les], l_cap[n_les])
+                n_alive = _list_add(alive_idx, alive_pos, n_alive, n_les)
+                n_sm = _list_add(sm_idx, sm_pos, n_sm, n_les)
+                les_burden[o] += 1.0
                 n_les += 1
-                if t + dt < first_lesion_t:
-                    first_lesion_t = t + dt
-                k_ev = _emit(ev_t, ev_type, ev_organ, ev_lesion, ev_value, k_ev, t + dt,
+                if t_born < first_lesion_t:
+                    first_lesion_t = t_born
+                k_ev = _emit(ev_t, ev_type, ev_organ, ev_lesion, ev_value, k_ev, t_born,
                              EV_LESION_BORN, o, n_les, 1.0)
                 if k_ev < 0:
                     return STATUS_EVENTS_FULL
 
-        # ---------------------------------------------------------------- death
-        total = 0.0
-        for o in range(n_org):
-            total += burden[o]
-        cause = lethal_organ(burden, total, theta[T_LETHAL_TOTAL], organ_par[O_LETHAL])
-        if cause != -1:
-            death_t = t + dt
-            death_cause = cause
-            k_ev = _emit(ev_t, ev_type, ev_organ, ev_lesion, ev_value, k_ev, death_t, EV_DEATH,
-                         cause, NO_LESION, total)
-            if k_ev < 0:
-                return STATUS_EVENTS_FULL
-            # make the final record row fall on the death time
-            n_steps = step + 1
-            rec_every = 1
+        t_cas = t_end_step
 
     summary[S_DEATH_T] = death_t
     summary[S_DEATH_CAUSE] = death_cause

@@ -7,8 +7,10 @@ constant schedule of rate modifiers through which therapies act.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -69,6 +71,7 @@ THETA_NAMES = (
     "resistance_mutation_per_division",
     "resistance_fitness_cost",
     "initial_resistant_fraction",
+    "cascade_step_days",
 )
 (
     T_DT,
@@ -118,6 +121,7 @@ THETA_NAMES = (
     T_RES_MU,
     T_RES_COST,
     T_RES_F0,
+    T_CASCADE_STEP,
 ) = range(len(THETA_NAMES))
 
 ORGAN_PAR_NAMES = ("extravasation_weight", "wake_multiplier", "growth_multiplier", "lethal_cells")
@@ -197,6 +201,9 @@ class KernelInputs:
     primary_site: int
     observe_t_days: np.ndarray
     years: float
+    primary_shed_per_day: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """Primary emission (cells/day) per engine step while a spatial run supplies it; empty
+    when the compartment law m·N^α·φ applies throughout."""
 
 
 GENOTYPE_NETWORK_CLAMPS = {
@@ -307,6 +314,7 @@ def build_inputs(scenario: Scenario, years: float | None = None) -> KernelInputs
         "lesion_ode_step_days": s.time.lesion_ode_step_days,
         "resistance_mutation_per_division": s.resistance.mutation_per_division,
         "resistance_fitness_cost": s.resistance.fitness_cost,
+        "cascade_step_days": s.time.cascade_step_days,
         "initial_resistant_fraction": s.resistance.initial_fraction,
     }
     theta = np.array([values[n] for n in THETA_NAMES], dtype=np.float64)
@@ -329,7 +337,39 @@ def build_inputs(scenario: Scenario, years: float | None = None) -> KernelInputs
         primary_site=organ_index(s.primary_site),
         observe_t_days=imaging_times(s, t_end),
         years=years,
+        primary_shed_per_day=spatial_emission(s),
     )
+
+
+def spatial_emission(s: Scenario) -> np.ndarray:
+    """Per-step primary emission (cells/day) from a spatial run, when the scenario asks for one.
+
+    Hand-over: the spatial run starts with the primary tumour (t = 0 of both). For every
+    engine step within the run's simulated span, the primary sheds exactly the cells that
+    intravasated in the spatial run during that step (all of them, single cells and clusters,
+    divided by the step length); the compartment law m·N^α·φ takes over from the first step
+    after the span. Therapy emission modifiers act on both.
+    """
+    iv = s.intravasation
+    if iv.source == "law":
+        return np.zeros(0)
+    from metastasis.spatial import intravasation_series, load_preset, run_spatial
+
+    if iv.spatial_run is not None:
+        series = intravasation_series(iv.spatial_run)
+        meta = json.loads((Path(iv.spatial_run) / "params.json").read_text())
+        span_days = float(meta["steps"]) * float(meta["step_days"])
+    else:
+        run = run_spatial(load_preset(iv.spatial_preset), steps=iv.spatial_steps,
+                          seed=iv.spatial_seed)
+        series = intravasation_series(run)
+        span_days = run.steps * run.params.grid.step_days
+    dt = s.time.dt_days
+    n_steps = int(math.ceil(span_days / dt - 1e-9))
+    counts = np.zeros(n_steps)
+    idx = np.minimum((series.t_days.to_numpy() / dt).astype(np.int64), n_steps - 1)
+    np.add.at(counts, idx, series.cells.to_numpy(dtype=np.float64))
+    return counts / dt
 
 
 def _nk_free_survival(s: Scenario, protection: float) -> float:

@@ -51,7 +51,7 @@ def plot_burden(result: SimulationResult, path: Path, patient: int | None = None
     ax.set_xlabel("time since first malignant cell (years)")
     ax.set_ylabel("tumour cells")
     ax.set_title(f"{result.metadata.get('scenario', '')}: patient {pid}, burden per organ")
-    ax.legend(fontsize=7, ncol=3, loc="lower right")
+    ax.legend(fontsize=7, ncol=3, loc="upper left", framealpha=0.85)
     ax.grid(alpha=0.3)
     fig.tight_layout()
     fig.savefig(path)

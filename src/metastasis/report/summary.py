@@ -32,11 +32,13 @@ def patient_summary(result: SimulationResult, patient: int | None = None) -> str
         f"  primary first detected:   {_when(row.primary_detected_days)}",
         f"  first metastasis detected: {_when(row.first_detection_days)}",
     ]
+    settings = result.metadata.get("scenario_json", {}).get("colonisation", {})
+    established = float(settings.get("stochastic_threshold_cells", 1.0))
     if len(les):
-        est = les[les.max_diameter_mm > 0]
-        lines.append("  sites (first lesion founded · first detectable on scan · detected):")
-        for organ, g in est.groupby("organ", observed=True):
-            big = g[g.max_cells >= 100]
+        lines.append("  sites: established lesions (first founded · first detectable on a scan · "
+                     "first detected):")
+        for organ, g in les.groupby("organ", observed=True):
+            big = g[g.max_cells >= established]
             if not len(big):
                 continue
             lines.append(

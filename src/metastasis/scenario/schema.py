@@ -39,9 +39,18 @@ class TimeSettings(_Section):
         1.0, description="engine step (days); assumption: one day resolves CTC and lesion kinetics"
     )
     lesion_ode_step_days: Pos = Field(
-        7.0,
+        28.0,
         description="step of the ODE of lesions above the stochastic threshold (days, rounded to "
-        "a multiple of dt_days); assumption: their Gompertz rate changes by under 5% a week",
+        "a multiple of dt_days); the step solves Gompertz growth exactly for the capacity and "
+        "hazards at its start, and a lesion's capacity changes little in four weeks",
+    )
+    cascade_step_days: Pos = Field(
+        7.0,
+        description="interval at which disseminated cells are added to the dormant pools and "
+        "their fates drawn (days, rounded to a multiple of dt_days). Arrivals pooled over it "
+        "are exactly Poisson, fates use the exact competing-hazard probabilities over it, and "
+        "woken cells found lesions at uniform times within it; assumption: dormant pools change "
+        "little in a week",
     )
     record_interval_days: Pos = Field(
         30.0, description="interval of trajectory rows and aggregated cell-count events (days)"
@@ -176,6 +185,14 @@ class EMT(_Section):
 class Intravasation(_Section):
     """Size-dependent emission m·N^α (Iwata et al. 2000; Benzekry et al. 2016), of invasive cells."""
 
+    @model_validator(mode="after")
+    def _spatial_source_given(self) -> Intravasation:
+        if self.source == "spatial" and self.spatial_run is None and self.spatial_steps <= 0:
+            raise ValueError(
+                "source = 'spatial' needs spatial_run (a saved run folder) or spatial_steps > 0"
+            )
+        return self
+
     emission_coefficient: NonNeg = Field(
         5.0,
         description="m in cells^(1-α)/day: shed = m·N^α·(invasive fraction); with α = 0.663 and "
@@ -194,6 +211,19 @@ class Intravasation(_Section):
         "(clusters ~3% of CTC events, 2-50 cells)",
     )
     tme_gain_applies: bool = Field(True, description="TAM density raises emission")
+    source: Literal["law", "spatial"] = Field(
+        "law",
+        description="primary emission: 'law' (m·N^α·φ throughout) or 'spatial' (the "
+        "intravasations of a tissue-scale run for its span, then the law)",
+    )
+    spatial_run: str | None = Field(
+        None, description="folder of a saved spatial run (`metastasis spatial … --out DIR`)"
+    )
+    spatial_preset: str = Field("franssen2019", description="spatial preset run when no folder is given")
+    spatial_steps: Annotated[int, Field(ge=0)] = Field(
+        0, description="steps of the spatial run made on the fly (one step is 40 s of tissue time)"
+    )
+    spatial_seed: Annotated[int, Field(ge=0)] = Field(0, description="seed of that spatial run")
     lesion_invasive_fraction: Prob = Field(
         0.02,
         description="invasive fraction of metastases, for seeding from metastases; assumption "
@@ -314,10 +344,10 @@ class Colonisation(_Section):
         5.0e-10, description="lesion Hahnfeldt d (1/(day·cells^(2/3))); assumption: as the primary"
     )
     stochastic_threshold_cells: Annotated[float, Field(ge=1.0)] = Field(
-        100.0,
-        description="below this size a lesion follows exact birth–death (tau-leaping); above, "
-        "its ODE. Assumption: extinction from 100 cells, (d/b)^100, is below 1e-9 with the "
-        "default rates",
+        10.0,
+        description="below this size a lesion follows its birth–death process event by event; "
+        "on reaching it, the colony's eventual extinction is drawn exactly, with probability "
+        "(d/b)^n of a linear birth–death process, and a surviving colony follows its ODE",
     )
     immune_kill_per_day: NonNeg = Field(
         0.0, description="extra death of small-lesion cells by T/NK cells (1/day)"
