@@ -7,6 +7,9 @@ Public API::
     result = metastasis.simulate(sc, patients=1, years=10, seed=0)
     result.events, result.trajectories, result.patients
     result.save("run/")
+
+    plan = metastasis.load_trial("examples/trials/adjuvant_chemotherapy.toml")
+    metastasis.run_trial(plan, ...)          # arms, survival analysis, plots
 """
 
 __version__ = "0.1.0"
@@ -15,6 +18,21 @@ from metastasis.result import SimulationResult  # noqa: E402
 from metastasis.scenario import Scenario, ScenarioError, available_presets, load_scenario  # noqa: E402
 from metastasis.simulation import simulate  # noqa: E402
 
+_LAZY = {
+    "load_trial": "metastasis.cohort.trial_loader",
+    "run_trial": "metastasis.cohort.runner",
+}
+
+
+def __getattr__(name: str):
+    """Trial entry points are imported on first use (they pull in the cohort runners)."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'metastasis' has no attribute {name!r}")
+
+
 __all__ = [
     "Scenario",
     "ScenarioError",
@@ -22,5 +40,7 @@ __all__ = [
     "__version__",
     "available_presets",
     "load_scenario",
+    "load_trial",
+    "run_trial",
     "simulate",
 ]

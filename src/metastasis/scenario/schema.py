@@ -124,7 +124,7 @@ class PrimaryTumour(_Section):
     gompertz_rate_per_day: Pos = Field(
         0.004,
         description="Gompertz λ (1/day) in dN/dt = λ·N·ln(K/N); calibrated so that a 1 cm³ "
-        "tumour doubles in about 1.7 months (Coumans et al. 2013 BMC Cancer 13:125)",
+        "tumour doubles in about 1.7 months (Coumans et al. 2013 BMC Cancer 13:283)",
     )
     angiogenic_stimulation_per_day: NonNeg = Field(
         0.05,
