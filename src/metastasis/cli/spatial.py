@@ -55,7 +55,7 @@ def register(app: typer.Typer) -> None:
 
         from metastasis.spatial import OverrideError, load_preset, with_overrides
         from metastasis.spatial.model import SpatialModel
-        from metastasis.spatial.render import make_gif, plot_timeseries, render_frame
+        from metastasis.spatial.render import make_gif, render_frame
         from metastasis.spatial.snapshots import load_snapshot, save_snapshot
 
         console = Console(stderr=True)
@@ -105,7 +105,7 @@ def register(app: typer.Typer) -> None:
                     )
         run = model.result()
         run.save(out)
-        plot_timeseries(run.timeseries, out / "timeseries.png")
+        run.plot_timeseries(out / "timeseries.png")
         if snaps:
             frame_dir.mkdir(exist_ok=True)
             pngs = []

@@ -64,6 +64,12 @@ class SpatialRun:
         (out / "params.json").write_text(json.dumps(meta, indent=2))
         return out
 
+    def plot_timeseries(self, path: str | Path) -> Path:
+        """Cell counts, invaded extent and intravasations against time, as a PNG."""
+        from metastasis.spatial.render import plot_timeseries
+
+        return plot_timeseries(self.timeseries, path)
+
     @classmethod
     def load(cls, out_dir: str | Path) -> SpatialRun:
         """Read a run written by :meth:`save`."""
