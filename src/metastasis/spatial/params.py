@@ -219,8 +219,11 @@ class TGFParams(_Block):
 class VesselParams(_Block):
     """Entry points to the vasculature on the primary and secondary grids."""
 
-    normal_primary: int = param(8, "vessels", f"{METASPREAD}: U_P = 8 normal vessels", ge=0)
-    ruptured_primary: int = param(2, "vessels", f"{METASPREAD}: V_P = 2 ruptured vessels", ge=0)
+    normal_primary: int = param(
+        8, "vessels", f"{METASPREAD}: 8 normal vessels (the parameter table of the MetaSpread "
+        "documentation swaps the normal and ruptured counts)", ge=0
+    )
+    ruptured_primary: int = param(2, "vessels", f"{METASPREAD}: 2 ruptured vessels", ge=0)
     exclusion_sites: int = param(
         200, "sites", f"{METASPREAD}: no vessel on the 200 centre-most sites", ge=0
     )
