@@ -90,8 +90,9 @@ def move_cells(
 ) -> int:
     """One motility sweep; afterwards all cells are in ``arr_*`` and ``n_*`` are zero.
 
-    ``arr_*`` must be zero on entry; every cell must lie in the half-open ``box``. Returns the number of intravasation events written to the
-    ``ev_*`` buffers (at most their length; once full, cells that would intravasate stay).
+    ``arr_*`` must be zero on entry; every cell must lie in the half-open ``box``. Returns
+    the number of intravasation events written to the ``ev_*`` buffers (at most their length;
+    once they are full, a cell that would intravasate treats the vessel as an ordinary site).
     """
     nx, ny, nz = n_E.shape
     fE = n_E.reshape(-1)
