@@ -26,3 +26,31 @@ def extinction_probability(birth_per_day: float, death_per_day: float) -> float:
         return 1.0
     q = death_per_day / birth_per_day
     return 1.0 if q > 1.0 else q
+
+
+@njit(cache=True)
+def _h(n: float, q: float) -> float:
+    """Harmonic function of the linear birth–death chain: P(reach a level before 0) ∝ h(n)."""
+    if abs(q - 1.0) < 1e-12:
+        return n
+    return (1.0 - q**n) / (1.0 - q)
+
+
+@njit(cache=True)
+def establishment_probability(q: float, threshold: float) -> float:
+    """Probability that a colony founded by one cell reaches `threshold` cells before dying out.
+
+    Gambler's ruin for a linear birth–death process with death/birth ratio q:
+    (1 − q)/(1 − q^T), or 1/T when q = 1.
+    """
+    if threshold <= 1.0:
+        return 1.0
+    return _h(1.0, q) / _h(threshold, q)
+
+
+@njit(cache=True)
+def conditioned_rates(n: float, birth: float, death: float, q: float) -> tuple[float, float]:
+    """Per-colony birth and death rates (1/day) of a colony of n cells conditioned to reach
+    its threshold before dying out (Doob h-transform with h(n) ∝ 1 − q^n)."""
+    hn = _h(n, q)
+    return birth * n * _h(n + 1.0, q) / hn, death * n * _h(n - 1.0, q) / hn

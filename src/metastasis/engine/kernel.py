@@ -25,8 +25,11 @@ Per step of `dt` days (death is checked right after the lesions):
    step, and keeps seeded ≥ arrested ≥ extravasated ≥ dormant on every row;
 5. dormant cells, at the same interval: binomial fates per organ (cleared, woken, stay) with
    the exact competing-hazard probabilities over the interval; large pools follow their mean
-   while their wakes stay exact Poisson draws; each woken cell founds a lesion at a uniform
-   time within the interval, one event row each;
+   while their wakes stay exact Poisson draws. A woken cell's colony reaches the stochastic
+   threshold with the gambler's-ruin probability of its one-cell rates; only those colonies
+   become lesions (one `lesion_born` row each, at a uniform time within the interval) and
+   grow by the birth–death process conditioned on getting there (h-transform), while the
+   others stay counted in `woke` only;
 6. death when an organ or the whole body passes its lethal burden.
 
 Clone dimension (off unless `resistance_mutation_per_division` or `initial_resistant_fraction`
@@ -48,7 +51,11 @@ import numpy as np
 from numba import njit
 
 from metastasis.biology.burden import lethal_organ
-from metastasis.biology.colonisation import small_lesion_death_per_day
+from metastasis.biology.colonisation import (
+    conditioned_rates,
+    establishment_probability,
+    small_lesion_death_per_day,
+)
 from metastasis.biology.dormancy import leave_probability, wake_share
 from metastasis.biology.emt import emt_step
 from metastasis.biology.extravasation import extravasation_probability
@@ -249,27 +256,43 @@ def _small_rates(ns, nr, cap, lam, lam_r, birth, loss, loss_r):
 
 
 @njit(cache=True)
-def _run_small(rng, ns, nr, t_ev, t_stop, cap, lam, lam_r, birth, loss, loss_r, thr):
+def _small_propensities(ns, nr, cap, lam, lam_r, birth, loss, loss_r, q_cond):
+    """Colony rates (1/day) of sensitive birth, sensitive death, resistant birth, resistant
+    death. With q_cond ≥ 0 the single-clone colony is conditioned to reach the threshold
+    (h-transform with death/birth ratio q_cond); a negative q_cond means the free process."""
+    d_s, d_r, _ = _small_rates(ns, nr, cap, lam, lam_r, birth, loss, loss_r)
+    if q_cond < 0.0:
+        return birth * ns, d_s * ns, birth * nr, d_r * nr
+    if nr == 0:
+        up, down = conditioned_rates(float(ns), birth, d_s, q_cond)
+        return up, down, 0.0, 0.0
+    up, down = conditioned_rates(float(nr), birth, d_r, q_cond)
+    return 0.0, 0.0, up, down
+
+
+@njit(cache=True)
+def _run_small(rng, ns, nr, t_ev, t_stop, cap, lam, lam_r, birth, loss, loss_r, thr, q_cond):
     """Births and deaths of a small lesion, event by event, from the event due at t_ev until
     the next event falls after t_stop or the colony dies out or reaches `thr` cells.
 
     Returns (ns, nr, time of the next pending event, or of the last event when it stopped).
     """
-    d_s, d_r, total = _small_rates(ns, nr, cap, lam, lam_r, birth, loss, loss_r)
+    a1, a2, a3, a4 = _small_propensities(ns, nr, cap, lam, lam_r, birth, loss, loss_r, q_cond)
     while True:
-        u = rng.random() * total
-        if u < birth * ns:
+        u = rng.random() * (a1 + a2 + a3 + a4)
+        if u < a1:
             ns += 1
-        elif u < (birth + d_s) * ns:
+        elif u < a1 + a2:
             ns -= 1
-        elif u < (birth + d_s) * ns + birth * nr:
+        elif u < a1 + a2 + a3:
             nr += 1
         else:
             nr -= 1
         if ns + nr <= 0 or ns + nr >= thr:
             return ns, nr, t_ev
-        d_s, d_r, total = _small_rates(ns, nr, cap, lam, lam_r, birth, loss, loss_r)
-        t_ev += rng.exponential(1.0 / total)
+        a1, a2, a3, a4 = _small_propensities(ns, nr, cap, lam, lam_r, birth, loss, loss_r,
+                                             q_cond)
+        t_ev += rng.exponential(1.0 / (a1 + a2 + a3 + a4))
         if t_ev > t_stop:
             return ns, nr, t_ev
 
@@ -315,12 +338,15 @@ def _extinction_path(rng, t0, ns, nr, birth, d_s, d_r):
 
 
 @njit(cache=True)
-def _next_small_event(rng, t0, theta, organ_par, o, mods, mods_r, fit_r, cells, res, cap):
+def _next_small_event(rng, t0, theta, organ_par, o, mods, mods_r, fit_r, cells, res, cap,
+                      q_cond):
     """Time of the next birth or death of a small lesion from t0 (memoryless: exact redraw)."""
     lam, lam_r, loss, loss_r = _small_lesion_params(theta, organ_par, o, mods, mods_r, fit_r)
     nr = int(res)
     ns = int(cells) - nr
-    total = _small_rates(ns, nr, cap, lam, lam_r, theta[T_L_BIRTH], loss, loss_r)[2]
+    a1, a2, a3, a4 = _small_propensities(ns, nr, cap, lam, lam_r, theta[T_L_BIRTH], loss,
+                                         loss_r, q_cond)
+    total = a1 + a2 + a3 + a4
     if total <= 0.0:
         return math.inf
     return t0 + rng.exponential(1.0 / total)
@@ -413,6 +439,7 @@ def run_patient(
     # advance their ODE by ode_every steps when their bucket comes round
     sm_idx = np.zeros(max_les, dtype=np.int64)
     l_next = np.zeros(max_les)  # time of a small lesion's next birth or death (days)
+    l_qcond = np.full(max_les, -1.0)  # death/birth ratio a new colony is conditioned on
     cas_every = max(1, int(round(theta[T_CASCADE_STEP] / dt)))
     cas_shed = np.zeros(arrival.shape[0])
     cas_shed_res = np.zeros(arrival.shape[0])
@@ -590,8 +617,10 @@ def run_patient(
             # rates of small lesions changed: their pending events are redrawn (memoryless)
             for kk in range(n_sm):
                 i = sm_idx[kk]
+                l_qcond[i] = -1.0  # the rates it was conditioned on no longer hold
                 l_next[i] = _next_small_event(rng, t, theta, organ_par, les_organ[i], mods,
-                                              mods_r, fit_r, l_cells[i], l_res[i], l_cap[i])
+                                              mods_r, fit_r, l_cells[i], l_res[i], l_cap[i],
+                                              -1.0)
         while j_kill < kill_t.shape[0] and kill_t[j_kill] <= t + 1e-9:
             tgt = kill_target[j_kill]
             f = kill_frac[j_kill]
@@ -643,8 +672,10 @@ def run_patient(
                         les_shed, les_shed_res)
             for kk in range(n_sm):
                 i = sm_idx[kk]
+                l_qcond[i] = -1.0  # the rates it was conditioned on no longer hold
                 l_next[i] = _next_small_event(rng, t, theta, organ_par, les_organ[i], mods,
-                                              mods_r, fit_r, l_cells[i], l_res[i], l_cap[i])
+                                              mods_r, fit_r, l_cells[i], l_res[i], l_cap[i],
+                                              -1.0)
             k_ev = _emit(ev_t, ev_type, ev_organ, ev_lesion, ev_value, k_ev, t, EV_TREATMENT,
                          tgt, NO_LESION, f)
             if k_ev < 0:
@@ -759,8 +790,9 @@ def run_patient(
                 n_sm = _list_add(sm_idx, sm_pos, n_sm, i)
                 les_burden[o] += nl - old_n
                 l_cells[i] = nl
+                l_qcond[i] = -1.0
                 l_next[i] = _next_small_event(rng, t, theta, organ_par, o, mods, mods_r, fit_r,
-                                              nl, l_res[i], l_cap[i])
+                                              nl, l_res[i], l_cap[i], -1.0)
                 continue
             l_cells[i] = nl
             if nl > les_max_cells[i]:
@@ -787,7 +819,7 @@ def run_patient(
             lam, lam_r, loss, loss_r = _small_lesion_params(theta, organ_par, o, mods, mods_r,
                                                              fit_r)
             ns, nr, t_ev = _run_small(rng, ns, nr, l_next[i], t_next, l_cap[i], lam, lam_r,
-                                      birth, loss, loss_r, thr)
+                                      birth, loss, loss_r, thr, l_qcond[i])
             if ns + nr >= thr:
                 # leaving the exact regime: will this colony still die out? For a linear
                 # birth-death process the chance is (d/b)^n per clone (rates at this size)
@@ -979,7 +1011,18 @@ def run_patient(
             n_res_woke = 0
             if res_on and fmix[o] > 0.0:
                 n_res_woke = rng.binomial(woke, fmix[o])
+            lam1, lam1_r, loss1, loss1_r = _small_lesion_params(theta, organ_par, o, mods,
+                                                                 mods_r, fit_r)
             for j_w in range(woke):
+                # will the colony this cell founds reach the threshold? (exact gambler's ruin
+                # for its one-cell rates); colonies that die out first stay counted cells
+                is_res = j_w < n_res_woke
+                d_s1, d_r1, _ = _small_rates(0 if is_res else 1, 1 if is_res else 0,
+                                             theta[T_L_K0], lam1, lam1_r, theta[T_L_BIRTH],
+                                             loss1, loss1_r)
+                q1 = (d_r1 if is_res else d_s1) / theta[T_L_BIRTH]
+                if rng.random() >= establishment_probability(q1, thr):
+                    continue
                 if n_les >= max_les:
                     dropped += 1
                     continue
@@ -989,13 +1032,14 @@ def run_patient(
                 les_end[n_les] = math.inf
                 les_max_cells[n_les] = 1.0
                 l_cells[n_les] = 1.0
-                l_res[n_les] = 1.0 if j_w < n_res_woke else 0.0
+                l_res[n_les] = 1.0 if is_res else 0.0
                 l_cap[n_les] = theta[T_L_K0]
                 l_alive[n_les] = True
                 l_shed[n_les] = 0.0
+                l_qcond[n_les] = q1
                 l_bucket[n_les] = -1
                 l_next[n_les] = _next_small_event(rng, t_born, theta, organ_par, o, mods, mods_r,
-                                                  fit_r, 1.0, l_res[n_les], l_cap[n_les])
+                                                  fit_r, 1.0, l_res[n_les], l_cap[n_les], q1)
                 n_alive = _list_add(alive_idx, alive_pos, n_alive, n_les)
                 n_sm = _list_add(sm_idx, sm_pos, n_sm, n_les)
                 les_burden[o] += 1.0

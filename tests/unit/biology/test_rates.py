@@ -140,3 +140,27 @@ def test_gompertz_step_is_exact_for_any_step():
         n = gompertz_step(n, k, lam, delta, 40.0)
     assert n == pytest.approx(gompertz_step(n0, k, lam, delta, 400.0), rel=1e-10)
     assert gompertz_step(n0, k, lam, 0.0, 1e5) == pytest.approx(k, rel=1e-6)
+
+
+def test_establishment_probability_and_conditioned_colonies():
+    from metastasis.biology.colonisation import conditioned_rates, establishment_probability
+
+    b, d, thr = 0.3, 0.24, 10
+    q = d / b
+    p = establishment_probability(q, thr)
+    assert p == pytest.approx((1 - q) / (1 - q**thr))
+    assert establishment_probability(1.0, thr) == pytest.approx(1 / thr)
+    rng = np.random.default_rng(3)
+    hits = 0
+    for _ in range(20000):
+        n = 1
+        while 0 < n < thr:
+            n += 1 if rng.random() < b / (b + d) else -1
+        hits += n == thr
+    assert hits / 20000 == pytest.approx(p, abs=0.01)
+    # conditioned on reaching the threshold a one-cell colony cannot die, and the chain's
+    # step probabilities are the h-transform of the free chain
+    up, down = conditioned_rates(1.0, b, d, q)
+    assert down == 0.0 and up == pytest.approx(b * (1 + q))
+    up5, down5 = conditioned_rates(5.0, b, d, q)
+    assert up5 / (up5 + down5) > b / (b + d)
