@@ -52,5 +52,8 @@ def establishment_probability(q: float, threshold: float) -> float:
 def conditioned_rates(n: float, birth: float, death: float, q: float) -> tuple[float, float]:
     """Per-colony birth and death rates (1/day) of a colony of n cells conditioned to reach
     its threshold before dying out (Doob h-transform with h(n) ∝ 1 − q^n)."""
-    hn = _h(n, q)
-    return birth * n * _h(n + 1.0, q) / hn, death * n * _h(n - 1.0, q) / hn
+    if abs(q - 1.0) < 1e-12:
+        return birth * (n + 1.0), death * (n - 1.0)
+    qn = q**n
+    hn = 1.0 - qn
+    return birth * n * (1.0 - qn * q) / hn, death * n * (1.0 - qn / q) / hn

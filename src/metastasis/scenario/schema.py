@@ -344,7 +344,7 @@ class Colonisation(_Section):
         5.0e-10, description="lesion Hahnfeldt d (1/(day·cells^(2/3))); assumption: as the primary"
     )
     stochastic_threshold_cells: Annotated[float, Field(ge=1.0)] = Field(
-        10.0,
+        5.0,
         description="below this size a lesion follows its birth–death process event by event; "
         "on reaching it, the colony's eventual extinction is drawn exactly, with probability "
         "(d/b)^n of a linear birth–death process, and a surviving colony follows its ODE",
