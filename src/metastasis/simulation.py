@@ -10,7 +10,7 @@ import pandas as pd
 
 from metastasis import __version__
 from metastasis.anatomy.organs import ORGANS
-from metastasis.clinical.readout import clinical_readout
+from metastasis.clinical.readout import SYMPTOM_NAMES, clinical_readout
 from metastasis.engine.batch import BatchOutput, run_batch
 from metastasis.engine.events import EVENT_NAMES
 from metastasis.engine.kernel import N_TRAJ_FIXED
@@ -33,6 +33,8 @@ SPECIAL_ORGANS = {
 }
 ORGAN_LABELS = list(ORGANS) + ["primary", "all_lesions", "everything", "total_burden"]
 ORGAN_DTYPE = pd.CategoricalDtype(ORGAN_LABELS)
+DETAIL_LABELS = ("", "kill", *SYMPTOM_NAMES)
+"""Values of the events' `detail` column: empty, a treatment kill, or a symptom name."""
 COMPARTMENTS = (
     "primary_epithelial", "primary_hybrid", "primary_mesenchymal", "primary_capacity",
     "lesions", "dormant",
@@ -40,38 +42,45 @@ COMPARTMENTS = (
 COMPARTMENT_DTYPE = pd.CategoricalDtype(list(COMPARTMENTS))
 
 
-def _organ_names(codes: np.ndarray, event_codes: np.ndarray) -> pd.Categorical:
-    names = np.empty(len(codes), dtype=object)
-    for code in np.unique(codes):
-        sel = codes == code
-        if code >= 0:
-            names[sel] = ORGANS[code]
-        else:
-            names[sel] = SPECIAL_ORGANS.get(int(code), "")
+def _organ_codes(codes: np.ndarray, event_codes: np.ndarray) -> np.ndarray:
+    """Engine organ codes (organ index, or a negative special target) → ORGAN_LABELS codes."""
+    out = codes.astype(np.int64)
+    for code, name in SPECIAL_ORGANS.items():
+        out[codes == code] = ORGAN_LABELS.index(name)
     death = (event_codes == EVENT_NAMES.index("death")) & (codes == -2)
-    names[death] = "total_burden"
-    return pd.Categorical(names, dtype=ORGAN_DTYPE)
+    out[death] = ORGAN_LABELS.index("total_burden")
+    return out
 
 
 def _events_table(out: BatchOutput, clinical_events: pd.DataFrame) -> pd.DataFrame:
-    eng = pd.DataFrame({
-        "patient": out.ev_patient, "time_days": out.ev_t, "event": out.ev_type.astype(np.int16),
-        "organ": out.ev_organ.astype(np.int16), "lesion_id": out.ev_lesion,
-        "value": out.ev_value, "detail": "",
-    })
-    eng.loc[eng.event == EVENT_NAMES.index("treatment"), "detail"] = "kill"
-    ev = pd.concat([eng, clinical_events], ignore_index=True)
-    ev = ev.sort_values(["patient", "time_days", "event", "organ", "lesion_id", "detail"],
-                        kind="stable", ignore_index=True)
-    codes = ev.event.to_numpy()
+    """All events, ordered by patient, time, event kind, organ, lesion and detail."""
+    treatment = out.ev_type == EVENT_NAMES.index("treatment")
+    clin_detail = clinical_events.detail.to_numpy(dtype=object)
+    unknown = sorted(set(clin_detail) - set(DETAIL_LABELS))
+    labels = list(DETAIL_LABELS) + unknown
+    lookup = {name: i for i, name in enumerate(labels)}
+    detail_codes = np.concatenate([
+        np.where(treatment, lookup["kill"], lookup[""]),
+        np.fromiter((lookup[d] for d in clin_detail), dtype=np.int64, count=len(clin_detail)),
+    ])
+    patient = np.concatenate([out.ev_patient, clinical_events.patient.to_numpy(np.int64)])
+    time = np.concatenate([out.ev_t, clinical_events.time_days.to_numpy(np.float64)])
+    event = np.concatenate([out.ev_type.astype(np.int64),
+                            clinical_events.event.to_numpy(np.int64)])
+    organ = np.concatenate([out.ev_organ.astype(np.int64),
+                            clinical_events.organ.to_numpy(np.int64)])
+    lesion = np.concatenate([out.ev_lesion, clinical_events.lesion_id.to_numpy(np.int32)])
+    value = np.concatenate([out.ev_value, clinical_events.value.to_numpy(np.float64)])
+    organ_codes = _organ_codes(organ, event)
+    order = np.lexsort((detail_codes, lesion, organ_codes, event, time, patient))
     return pd.DataFrame({
-        "patient": ev.patient.to_numpy(np.int64),
-        "time_days": ev.time_days.to_numpy(np.float64),
-        "event": pd.Categorical.from_codes(codes, dtype=EVENT_DTYPE),
-        "organ": _organ_names(ev.organ.to_numpy(), codes),
-        "lesion_id": ev.lesion_id.to_numpy(np.int32),
-        "value": ev.value.to_numpy(np.float64),
-        "detail": ev.detail.to_numpy(dtype=object).astype(str),
+        "patient": patient[order],
+        "time_days": time[order],
+        "event": pd.Categorical.from_codes(event[order], dtype=EVENT_DTYPE),
+        "organ": pd.Categorical.from_codes(organ_codes[order], dtype=ORGAN_DTYPE),
+        "lesion_id": lesion[order].astype(np.int32),
+        "value": value[order],
+        "detail": pd.Categorical.from_codes(detail_codes[order], categories=labels),
     })
 
 
