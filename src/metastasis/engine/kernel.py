@@ -451,7 +451,6 @@ def run_patient(
     bk = np.zeros((ode_every, max_les), dtype=np.int64)
     bk_n = np.zeros(ode_every, dtype=np.int64)
     bk_pos = np.zeros(max_les, dtype=np.int64)
-    l_bucket = np.full(max_les, -1, dtype=np.int64)
     n_res_sub = max(1, int(math.ceil(dt_ode / RESISTANT_SUBSTEP_DAYS)))
     les_burden = np.zeros(n_org)
     les_shed = np.zeros(n_org)
@@ -774,7 +773,6 @@ def run_patient(
                 l_res[i] = nr
                 l_shed[i] = 0.0
                 bk_n[bi] = _list_remove(bk[bi], bk_pos, bk_n[bi], i)
-                l_bucket[i] = -1
                 if nl < 1.0:
                     les_burden[o] -= old_n
                     l_alive[i] = False
@@ -860,7 +858,6 @@ def run_patient(
                 les_shed_res[o] += l_shed[i] * l_res[i] / nl
                 n_sm = _list_remove(sm_idx, sm_pos, n_sm, i)
                 bk_n[bi] = _list_add(bk[bi], bk_pos, bk_n[bi], i)
-                l_bucket[i] = bi
                 continue
             k += 1
 
@@ -1037,7 +1034,6 @@ def run_patient(
                 l_alive[n_les] = True
                 l_shed[n_les] = 0.0
                 l_qcond[n_les] = q1
-                l_bucket[n_les] = -1
                 l_next[n_les] = _next_small_event(rng, t_born, theta, organ_par, o, mods, mods_r,
                                                   fit_r, 1.0, l_res[n_les], l_cap[n_les], q1)
                 n_alive = _list_add(alive_idx, alive_pos, n_alive, n_les)
