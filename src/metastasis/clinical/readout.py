@@ -9,7 +9,7 @@ import pandas as pd
 
 from metastasis.anatomy.organs import ORGANS
 from metastasis.clinical.imaging import curve_for, detection_probability
-from metastasis.clinical.symptoms import onset_time, symptom_rules
+from metastasis.clinical.symptoms import onset_times, symptom_rules
 from metastasis.engine.batch import BatchOutput
 from metastasis.engine.events import EV_DETECTED, EV_SYMPTOM, PRIMARY_LESION_ID
 from metastasis.engine.kernel import N_TRAJ_FIXED, S_DEATH_CAUSE, S_DEATH_T
@@ -96,21 +96,25 @@ def clinical_readout(out: BatchOutput, scenario: Scenario, seed: int) -> Clinica
 
     # ---- symptoms from organ burden trajectories (primary counted in its own organ)
     rules = symptom_rules()
+    rule_organ = np.array([ORGANS.index(r.organ) for r in rules], dtype=np.int64)
+    b50 = np.array([r.burden50_cells for r in rules])
+    hmax = np.array([r.max_hazard_per_day for r in rules])
     sym_rows: list[tuple[int, float, int, str]] = []
-    tr_p = out.tr_patient
+    tr_order = np.argsort(out.tr_patient, kind="stable")
+    tr_sorted = out.tr_patient[tr_order]
     for p, rng in rngs.items():
-        sel = tr_p == p
-        if not scenario.clinical.symptoms or not sel.any():
+        a, b = np.searchsorted(tr_sorted, [p, p + 1])
+        if not scenario.clinical.symptoms or b <= a:
             continue
-        tr = out.traj[sel]
+        tr = out.traj[tr_order[a:b]]
         t = tr[:, 0]
         burden = tr[:, 1 + N_TRAJ_FIXED: 1 + N_TRAJ_FIXED + n_org].copy()
         burden[:, site] += tr[:, 1:4].sum(axis=1)
         thresholds = rng.standard_exponential(len(rules))
-        for rule, thr in zip(rules, thresholds, strict=True):
-            onset = onset_time(t, burden[:, ORGANS.index(rule.organ)], rule, thr)
+        onsets = onset_times(t, burden[:, rule_organ].T, b50, hmax, thresholds)
+        for rule, onset in zip(rules, onsets, strict=True):
             if np.isfinite(onset):
-                sym_rows.append((p, onset, ORGANS.index(rule.organ), rule.symptom))
+                sym_rows.append((p, float(onset), ORGANS.index(rule.organ), rule.symptom))
     sym = pd.DataFrame(sym_rows, columns=["patient", "time_days", "organ", "detail"])
     sym_events = pd.DataFrame({
         "patient": sym.patient.to_numpy(dtype=np.int64),

@@ -66,3 +66,44 @@ def onset_time(
     else:
         tau = (-h0 + np.sqrt(max(h0 * h0 + 2.0 * slope * need, 0.0))) / slope
     return float(t_days[k - 1] + min(max(tau, 0.0), span))
+
+
+def onset_times(
+    t_days: np.ndarray,
+    burden_cells: np.ndarray,
+    burden50_cells: np.ndarray,
+    max_hazard_per_day: np.ndarray,
+    thresholds: np.ndarray,
+) -> np.ndarray:
+    """`onset_time` for many rules at once: burden_cells has one row per rule (R × T).
+
+    Returns the onset day of each rule (inf where the cumulative hazard never reaches its
+    threshold); identical to calling `onset_time` rule by rule.
+    """
+    n_rules = burden_cells.shape[0]
+    out = np.full(n_rules, np.inf)
+    if len(t_days) < 2 or n_rules == 0:
+        return out
+    h = max_hazard_per_day[:, None] * burden_cells / (burden_cells + burden50_cells[:, None])
+    dt = np.diff(t_days)
+    cum = np.concatenate(
+        [np.zeros((n_rules, 1)), np.cumsum(0.5 * (h[:, 1:] + h[:, :-1]) * dt, axis=1)], axis=1
+    )
+    reached = cum >= thresholds[:, None]
+    hit = reached.any(axis=1)
+    k = reached.argmax(axis=1)
+    at_start = hit & (k == 0)
+    out[at_start] = t_days[0]
+    rows = np.nonzero(hit & (k > 0))[0]
+    if len(rows):
+        kk = k[rows]
+        h0, h1, span = h[rows, kk - 1], h[rows, kk], dt[kk - 1]
+        need = thresholds[rows] - cum[rows, kk - 1]
+        slope = (h1 - h0) / span
+        flat = np.abs(slope) < 1e-300
+        safe = np.where(flat, 1.0, slope)
+        root = np.sqrt(np.maximum(h0 * h0 + 2.0 * slope * need, 0.0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            tau = np.where(flat, np.where(h0 > 0, need / h0, span), (root - h0) / safe)
+        out[rows] = t_days[kk - 1] + np.clip(tau, 0.0, span)
+    return out

@@ -1,0 +1,40 @@
+"""Clinical read-out: detection curves and symptom onsets."""
+
+import numpy as np
+import pytest
+
+from metastasis.clinical.imaging import curve_for, detection_probability
+from metastasis.clinical.symptoms import onset_time, onset_times, symptom_rules
+
+
+def test_detection_rises_with_diameter_to_the_published_plateau():
+    curve = curve_for("CT", "liver")
+    d = np.array([0.0, 1.0, curve.diameter50_mm, 30.0])
+    p = detection_probability(d, curve)
+    assert p[0] == 0.0 and p[1] < 1e-6
+    assert p[2] == pytest.approx(curve.max_sensitivity / 2)
+    assert p[3] == pytest.approx(curve.max_sensitivity, rel=1e-3)
+    assert curve.max_sensitivity == pytest.approx(0.826)  # Floriani et al. 2010, per lesion CT
+    assert detection_probability(np.array([30.0]), curve_for("bone scan", "liver"))[0] == 0.0
+    with pytest.raises(KeyError, match="unknown imaging modality 'X-ray'"):
+        curve_for("X-ray", "bone")
+
+
+def test_symptom_onsets_vectorised_equal_rule_by_rule():
+    rng = np.random.default_rng(0)
+    rules = symptom_rules()
+    t = np.arange(0.0, 3000.0, 30.0)
+    burden = np.exp(rng.uniform(0, 1, (len(rules), 1)) * np.linspace(0, 28, len(t)))
+    thr = rng.standard_exponential(len(rules))
+    vec = onset_times(t, burden, np.array([r.burden50_cells for r in rules]),
+                      np.array([r.max_hazard_per_day for r in rules]), thr)
+    for i, rule in enumerate(rules):
+        assert vec[i] == pytest.approx(onset_time(t, burden[i], rule, thr[i]), rel=1e-12)
+    assert np.isfinite(vec).any()
+
+
+def test_symptom_onset_of_a_constant_hazard_is_threshold_over_hazard():
+    rule = symptom_rules()[0]
+    t = np.array([0.0, 1000.0])
+    b = np.array([rule.burden50_cells] * 2)  # hazard = max/2 throughout
+    assert onset_time(t, b, rule, 1.0) == pytest.approx(2.0 / rule.max_hazard_per_day)
