@@ -52,16 +52,20 @@ from numba import njit
 
 from metastasis.biology.burden import lethal_organ
 from metastasis.biology.colonisation import (
-    conditioned_rates,
     establishment_probability,
-    small_lesion_death_per_day,
 )
 from metastasis.biology.dormancy import leave_probability, wake_share
 from metastasis.biology.emt import emt_step
-from metastasis.biology.extravasation import extravasation_probability
 from metastasis.biology.growth import capacity_step, gompertz_rate_per_day, gompertz_step
 from metastasis.biology.intravasation import emission_per_day, invasive_fraction
 from metastasis.biology.microenvironment import hypoxic_fraction
+from metastasis.engine.colonies import (
+    extinction_path,
+    next_small_event,
+    run_small,
+    small_lesion_params,
+    small_rates,
+)
 from metastasis.engine.events import (
     EV_ARRESTED,
     EV_DEATH,
@@ -75,6 +79,8 @@ from metastasis.engine.events import (
     NO_LESION,
     PRIMARY_LESION_ID,
 )
+from metastasis.engine.funnel import fold_pending, funnel_matrices
+from metastasis.engine.lesion_lists import list_add, list_remove, organ_sums
 from metastasis.engine.params import (
     KILL_ALL_LESIONS,
     KILL_EVERYTHING,
@@ -86,19 +92,14 @@ from metastasis.engine.params import (
     M_GROWTH,
     M_IMMUNE,
     M_KILL,
-    M_NK,
     M_WAKE,
-    O_EXTRAV_W,
     O_GROWTH_MULT,
     O_LETHAL,
     O_WAKE_MULT,
     T_ANGIO_B,
     T_ANGIO_D,
     T_CASCADE_STEP,
-    T_CLUSTER_FRAC,
-    T_CLUSTER_GAIN,
     T_DORM_CLEAR,
-    T_DORM_ENTRY,
     T_DORM_ODE,
     T_DT,
     T_EMIT_ALPHA,
@@ -106,7 +107,6 @@ from metastasis.engine.params import (
     T_EMIT_STROMA,
     T_EMT_HYP,
     T_END,
-    T_EXTRAV_BASE,
     T_FH0,
     T_FM0,
     T_HYB_W,
@@ -118,7 +118,6 @@ from metastasis.engine.params import (
     T_L_ANGIO_B,
     T_L_ANGIO_D,
     T_L_BIRTH,
-    T_L_IMMUNE,
     T_L_K0,
     T_L_LAMBDA,
     T_L_ODE_STEP,
@@ -127,8 +126,6 @@ from metastasis.engine.params import (
     T_LETHAL_TOTAL,
     T_MAX_LESIONS,
     T_N0,
-    T_NK_SHARE_CLUSTER,
-    T_NK_SHARE_SINGLE,
     T_PROLIF_H,
     T_PROLIF_M,
     T_RECORD,
@@ -136,8 +133,6 @@ from metastasis.engine.params import (
     T_RES_F0,
     T_RES_MU,
     T_STOCH_THR,
-    T_SURV_CLUSTER,
-    T_SURV_SINGLE,
     T_VEGF_HYP,
     T_WAKE,
 )
@@ -165,191 +160,6 @@ N_TRAJ_FIXED = 4  # E, H, M, K, then lesion burden per organ, then dormant cells
 RESISTANT_SUBSTEP_DAYS = 7.0
 """Longest sub-step of a large two-clone lesion: the clones share one capacity, so no closed
 form exists and each sub-step freezes the Gompertz rates (numerical setting, not biology)."""
-
-
-@njit(cache=True)
-def _funnel_matrices(theta, organ_par, arrival, mods, dormant_v, extrav_v, arrest_v):
-    """Per shed cell: P(arrested in o), P(extravasated in o), P(dormant in o), for each source."""
-    n = arrival.shape[0]
-    cf = theta[T_CLUSTER_FRAC]
-    nk = mods[M_NK]
-    s1 = theta[T_SURV_SINGLE] * math.exp(-theta[T_NK_SHARE_SINGLE] * (nk - 1.0))
-    s2 = theta[T_SURV_CLUSTER] * math.exp(-theta[T_NK_SHARE_CLUSTER] * (nk - 1.0))
-    s1 = min(max(s1, 0.0), 1.0)
-    s2 = min(max(s2, 0.0), 1.0)
-    for o in range(n):
-        pe1 = extravasation_probability(theta[T_EXTRAV_BASE], organ_par[O_EXTRAV_W, o], 1.0)
-        pe2 = extravasation_probability(
-            theta[T_EXTRAV_BASE], organ_par[O_EXTRAV_W, o], theta[T_CLUSTER_GAIN]
-        )
-        for src in range(n):
-            a = arrival[src, o]
-            arrest_v[src, o] = a * ((1.0 - cf) * s1 + cf * s2)
-            extrav_v[src, o] = a * ((1.0 - cf) * s1 * pe1 + cf * s2 * pe2)
-            dormant_v[src, o] = extrav_v[src, o] * theta[T_DORM_ENTRY]
-
-
-@njit(cache=True)
-def _fold_pending(pend_src, arrest_v, extrav_v, dormant_v, acc_arrest_fail, acc_extrav_fail):
-    """Turn shed cells accumulated per source into per-organ intensities of the cells that were
-    arrested but did not extravasate, and that extravasated but did not enter dormancy; returns
-    the intensity of cells that died in the blood or were lost in unlisted beds."""
-    n = pend_src.shape[0]
-    lost = 0.0
-    for src in range(n):
-        sh = pend_src[src]
-        if sh <= 0.0:
-            continue
-        arrested = 0.0
-        for o in range(n):
-            acc_arrest_fail[o] += sh * (arrest_v[src, o] - extrav_v[src, o])
-            acc_extrav_fail[o] += sh * (extrav_v[src, o] - dormant_v[src, o])
-            arrested += arrest_v[src, o]
-        lost += sh * (1.0 - arrested)
-        pend_src[src] = 0.0
-    return lost
-
-
-@njit(cache=True)
-def _list_add(idx, pos, n, i):
-    """Append lesion i to an index list; returns the new length."""
-    idx[n] = i
-    pos[i] = n
-    return n + 1
-
-
-@njit(cache=True)
-def _list_remove(idx, pos, n, i):
-    """Remove lesion i from an index list by swapping in the last entry; returns the new length."""
-    j = pos[i]
-    last = idx[n - 1]
-    idx[j] = last
-    pos[last] = j
-    return n - 1
-
-
-@njit(cache=True)
-def _organ_sums(alive_idx, n_alive, les_organ, l_cells, l_shed, l_res, les_burden, les_shed,
-                les_shed_res):
-    """Recompute per-organ lesion burden and shedding from scratch (cells, cells/day)."""
-    les_burden[:] = 0.0
-    les_shed[:] = 0.0
-    les_shed_res[:] = 0.0
-    for kk in range(n_alive):
-        i = alive_idx[kk]
-        o = les_organ[i]
-        les_burden[o] += l_cells[i]
-        les_shed[o] += l_shed[i]
-        if l_cells[i] > 0.0:
-            les_shed_res[o] += l_shed[i] * l_res[i] / l_cells[i]
-
-
-@njit(cache=True)
-def _small_rates(ns, nr, cap, lam, lam_r, birth, loss, loss_r):
-    """Per-cell death rates of the sensitive and resistant cells of a small lesion, and the
-    lesion's total event rate (1/day); the mean follows the lesion's Gompertz law."""
-    n = ns + nr
-    log_k_over_n = math.log(cap / n) if n > 0 else 0.0
-    d_s = small_lesion_death_per_day(birth, lam * log_k_over_n, loss)
-    d_r = small_lesion_death_per_day(birth, lam_r * log_k_over_n, loss_r)
-    return d_s, d_r, (birth + d_s) * ns + (birth + d_r) * nr
-
-
-@njit(cache=True)
-def _small_propensities(ns, nr, cap, lam, lam_r, birth, loss, loss_r, q_cond):
-    """Colony rates (1/day) of sensitive birth, sensitive death, resistant birth, resistant
-    death. With q_cond ≥ 0 the single-clone colony is conditioned to reach the threshold
-    (h-transform with death/birth ratio q_cond); a negative q_cond means the free process."""
-    d_s, d_r, _ = _small_rates(ns, nr, cap, lam, lam_r, birth, loss, loss_r)
-    if q_cond < 0.0:
-        return birth * ns, d_s * ns, birth * nr, d_r * nr
-    if nr == 0:
-        up, down = conditioned_rates(float(ns), birth, d_s, q_cond)
-        return up, down, 0.0, 0.0
-    up, down = conditioned_rates(float(nr), birth, d_r, q_cond)
-    return 0.0, 0.0, up, down
-
-
-@njit(cache=True)
-def _run_small(rng, ns, nr, t_ev, t_stop, cap, lam, lam_r, birth, loss, loss_r, thr, q_cond):
-    """Births and deaths of a small lesion, event by event, from the event due at t_ev until
-    the next event falls after t_stop or the colony dies out or reaches `thr` cells.
-
-    Returns (ns, nr, time of the next pending event, or of the last event when it stopped).
-    """
-    a1, a2, a3, a4 = _small_propensities(ns, nr, cap, lam, lam_r, birth, loss, loss_r, q_cond)
-    while True:
-        u = rng.random() * (a1 + a2 + a3 + a4)
-        if u < a1:
-            ns += 1
-        elif u < a1 + a2:
-            ns -= 1
-        elif u < a1 + a2 + a3:
-            nr += 1
-        else:
-            nr -= 1
-        if ns + nr <= 0 or ns + nr >= thr:
-            return ns, nr, t_ev
-        a1, a2, a3, a4 = _small_propensities(ns, nr, cap, lam, lam_r, birth, loss, loss_r,
-                                             q_cond)
-        t_ev += rng.exponential(1.0 / (a1 + a2 + a3 + a4))
-        if t_ev > t_stop:
-            return ns, nr, t_ev
-
-
-@njit(cache=True)
-def _small_lesion_params(theta, organ_par, o, mods, mods_r, fit_r):
-    """Growth λ of both clones and their extra losses (1/day) for a lesion in organ o."""
-    lam0 = theta[T_L_LAMBDA] * organ_par[O_GROWTH_MULT, o]
-    lam = lam0 * mods[M_GROWTH]
-    lam_r = lam0 * mods_r[M_GROWTH] * fit_r
-    loss = theta[T_L_IMMUNE] + mods[M_KILL] + mods[M_IMMUNE]
-    loss_r = theta[T_L_IMMUNE] + mods_r[M_KILL] + mods_r[M_IMMUNE]
-    return lam, lam_r, loss, loss_r
-
-
-@njit(cache=True)
-def _extinction_path(rng, t0, ns, nr, birth, d_s, d_r):
-    """Extinction time and largest size of a colony known to die out (days, cells).
-
-    A linear birth-death process conditioned on extinction has birth rate min(b, d) and death
-    rate max(b, d) (the rates swap when it is supercritical; nothing changes when it is not);
-    it is simulated event by event from (ns, nr) to zero.
-    """
-    b_s, x_s = min(birth, d_s), max(birth, d_s)
-    b_r, x_r = min(birth, d_r), max(birth, d_r)
-    t = t0
-    peak = ns + nr
-    while ns + nr > 0:
-        total = (b_s + x_s) * ns + (b_r + x_r) * nr
-        t += rng.exponential(1.0 / total)
-        u = rng.random() * total
-        if u < b_s * ns:
-            ns += 1
-        elif u < (b_s + x_s) * ns:
-            ns -= 1
-        elif u < (b_s + x_s) * ns + b_r * nr:
-            nr += 1
-        else:
-            nr -= 1
-        if ns + nr > peak:
-            peak = ns + nr
-    return t, peak
-
-
-@njit(cache=True)
-def _next_small_event(rng, t0, theta, organ_par, o, mods, mods_r, fit_r, cells, res, cap,
-                      q_cond):
-    """Time of the next birth or death of a small lesion from t0 (memoryless: exact redraw)."""
-    lam, lam_r, loss, loss_r = _small_lesion_params(theta, organ_par, o, mods, mods_r, fit_r)
-    nr = int(res)
-    ns = int(cells) - nr
-    a1, a2, a3, a4 = _small_propensities(ns, nr, cap, lam, lam_r, theta[T_L_BIRTH], loss,
-                                         loss_r, q_cond)
-    total = a1 + a2 + a3 + a4
-    if total <= 0.0:
-        return math.inf
-    return t0 + rng.exponential(1.0 / total)
 
 
 @njit(cache=True)
@@ -507,7 +317,7 @@ def run_patient(
         if step % rec_every == 0 or step == n_steps:
             if step > 0:
                 # draw the counted cells that did not reach dormancy, then flush the interval
-                acc_lost += _fold_pending(
+                acc_lost += fold_pending(
                     pend_src, arrest_v, extrav_v, dormant_v, acc_arrest_fail, acc_extrav_fail
                 )
                 arrested_total = 0
@@ -606,18 +416,18 @@ def run_patient(
             new_seg += 1
         if new_seg != seg:
             if seg >= 0:
-                acc_lost += _fold_pending(
+                acc_lost += fold_pending(
                     pend_src, arrest_v, extrav_v, dormant_v, acc_arrest_fail, acc_extrav_fail
                 )
             seg = new_seg
             mods = mod_v[seg]
             mods_r = mod_vr[seg]
-            _funnel_matrices(theta, organ_par, arrival, mods, dormant_v, extrav_v, arrest_v)
+            funnel_matrices(theta, organ_par, arrival, mods, dormant_v, extrav_v, arrest_v)
             # rates of small lesions changed: their pending events are redrawn (memoryless)
             for kk in range(n_sm):
                 i = sm_idx[kk]
                 l_qcond[i] = -1.0  # the rates it was conditioned on no longer hold
-                l_next[i] = _next_small_event(rng, t, theta, organ_par, les_organ[i], mods,
+                l_next[i] = next_small_event(rng, t, theta, organ_par, les_organ[i], mods,
                                               mods_r, fit_r, l_cells[i], l_res[i], l_cap[i],
                                               -1.0)
         while j_kill < kill_t.shape[0] and kill_t[j_kill] <= t + 1e-9:
@@ -667,12 +477,12 @@ def run_patient(
                             dormant[o] = (dormant[o] - keep) * f + keep
                         if not spare:
                             dres[o] *= dormant[o] / d_before
-            _organ_sums(alive_idx, n_alive, les_organ, l_cells, l_shed, l_res, les_burden,
+            organ_sums(alive_idx, n_alive, les_organ, l_cells, l_shed, l_res, les_burden,
                         les_shed, les_shed_res)
             for kk in range(n_sm):
                 i = sm_idx[kk]
                 l_qcond[i] = -1.0  # the rates it was conditioned on no longer hold
-                l_next[i] = _next_small_event(rng, t, theta, organ_par, les_organ[i], mods,
+                l_next[i] = next_small_event(rng, t, theta, organ_par, les_organ[i], mods,
                                               mods_r, fit_r, l_cells[i], l_res[i], l_cap[i],
                                               -1.0)
             k_ev = _emit(ev_t, ev_type, ev_organ, ev_lesion, ev_value, k_ev, t, EV_TREATMENT,
@@ -772,24 +582,24 @@ def run_patient(
                 nl = float(int(nl - l_res[i])) + nr
                 l_res[i] = nr
                 l_shed[i] = 0.0
-                bk_n[bi] = _list_remove(bk[bi], bk_pos, bk_n[bi], i)
+                bk_n[bi] = list_remove(bk[bi], bk_pos, bk_n[bi], i)
                 if nl < 1.0:
                     les_burden[o] -= old_n
                     l_alive[i] = False
                     l_cells[i] = 0.0
                     l_res[i] = 0.0
                     les_end[i] = t + dt
-                    n_alive = _list_remove(alive_idx, alive_pos, n_alive, i)
+                    n_alive = list_remove(alive_idx, alive_pos, n_alive, i)
                     k_ev = _emit(ev_t, ev_type, ev_organ, ev_lesion, ev_value, k_ev, t + dt,
                                  EV_LESION_CLEARED, o, i + 1, 0.0)
                     if k_ev < 0:
                         return STATUS_EVENTS_FULL
                     continue
-                n_sm = _list_add(sm_idx, sm_pos, n_sm, i)
+                n_sm = list_add(sm_idx, sm_pos, n_sm, i)
                 les_burden[o] += nl - old_n
                 l_cells[i] = nl
                 l_qcond[i] = -1.0
-                l_next[i] = _next_small_event(rng, t, theta, organ_par, o, mods, mods_r, fit_r,
+                l_next[i] = next_small_event(rng, t, theta, organ_par, o, mods, mods_r, fit_r,
                                               nl, l_res[i], l_cap[i], -1.0)
                 continue
             l_cells[i] = nl
@@ -814,17 +624,17 @@ def run_patient(
             old_n = l_cells[i]
             nr = int(l_res[i])
             ns = int(old_n) - nr
-            lam, lam_r, loss, loss_r = _small_lesion_params(theta, organ_par, o, mods, mods_r,
+            lam, lam_r, loss, loss_r = small_lesion_params(theta, organ_par, o, mods, mods_r,
                                                              fit_r)
-            ns, nr, t_ev = _run_small(rng, ns, nr, l_next[i], t_next, l_cap[i], lam, lam_r,
+            ns, nr, t_ev = run_small(rng, ns, nr, l_next[i], t_next, l_cap[i], lam, lam_r,
                                       birth, loss, loss_r, thr, l_qcond[i])
             if ns + nr >= thr:
                 # leaving the exact regime: will this colony still die out? For a linear
                 # birth-death process the chance is (d/b)^n per clone (rates at this size)
-                d_s, d_r, total = _small_rates(ns, nr, l_cap[i], lam, lam_r, birth, loss, loss_r)
+                d_s, d_r, total = small_rates(ns, nr, l_cap[i], lam, lam_r, birth, loss, loss_r)
                 q = min(d_s / birth, 1.0) ** ns * min(d_r / birth, 1.0) ** nr
                 if rng.random() < q:
-                    t_ev, peak = _extinction_path(rng, t_ev, ns, nr, birth, d_s, d_r)
+                    t_ev, peak = extinction_path(rng, t_ev, ns, nr, birth, d_s, d_r)
                     if peak > les_max_cells[i]:
                         les_max_cells[i] = peak
                     ns = 0
@@ -838,8 +648,8 @@ def run_patient(
                 l_cells[i] = 0.0
                 l_res[i] = 0.0
                 les_end[i] = t_ev
-                n_sm = _list_remove(sm_idx, sm_pos, n_sm, i)
-                n_alive = _list_remove(alive_idx, alive_pos, n_alive, i)
+                n_sm = list_remove(sm_idx, sm_pos, n_sm, i)
+                n_alive = list_remove(alive_idx, alive_pos, n_alive, i)
                 k_ev = _emit(ev_t, ev_type, ev_organ, ev_lesion, ev_value, k_ev, t_ev,
                              EV_LESION_CLEARED, o, i + 1, 0.0)
                 if k_ev < 0:
@@ -856,14 +666,14 @@ def run_patient(
                                              theta[T_EMIT_ALPHA])
                 les_shed[o] += l_shed[i]
                 les_shed_res[o] += l_shed[i] * l_res[i] / nl
-                n_sm = _list_remove(sm_idx, sm_pos, n_sm, i)
-                bk_n[bi] = _list_add(bk[bi], bk_pos, bk_n[bi], i)
+                n_sm = list_remove(sm_idx, sm_pos, n_sm, i)
+                bk_n[bi] = list_add(bk[bi], bk_pos, bk_n[bi], i)
                 continue
             k += 1
 
         if step % rec_every == 0:
             # refresh the running sums now and then, so rounding never accumulates
-            _organ_sums(alive_idx, n_alive, les_organ, l_cells, l_shed, l_res, les_burden,
+            organ_sums(alive_idx, n_alive, les_organ, l_cells, l_shed, l_res, les_burden,
                         les_shed, les_shed_res)
         for o in range(n_org):
             burden[o] += les_burden[o]
@@ -1008,13 +818,13 @@ def run_patient(
             n_res_woke = 0
             if res_on and fmix[o] > 0.0:
                 n_res_woke = rng.binomial(woke, fmix[o])
-            lam1, lam1_r, loss1, loss1_r = _small_lesion_params(theta, organ_par, o, mods,
+            lam1, lam1_r, loss1, loss1_r = small_lesion_params(theta, organ_par, o, mods,
                                                                  mods_r, fit_r)
             for j_w in range(woke):
                 # will the colony this cell founds reach the threshold? (exact gambler's ruin
                 # for its one-cell rates); colonies that die out first stay counted cells
                 is_res = j_w < n_res_woke
-                d_s1, d_r1, _ = _small_rates(0 if is_res else 1, 1 if is_res else 0,
+                d_s1, d_r1, _ = small_rates(0 if is_res else 1, 1 if is_res else 0,
                                              theta[T_L_K0], lam1, lam1_r, theta[T_L_BIRTH],
                                              loss1, loss1_r)
                 q1 = (d_r1 if is_res else d_s1) / theta[T_L_BIRTH]
@@ -1034,10 +844,10 @@ def run_patient(
                 l_alive[n_les] = True
                 l_shed[n_les] = 0.0
                 l_qcond[n_les] = q1
-                l_next[n_les] = _next_small_event(rng, t_born, theta, organ_par, o, mods, mods_r,
+                l_next[n_les] = next_small_event(rng, t_born, theta, organ_par, o, mods, mods_r,
                                                   fit_r, 1.0, l_res[n_les], l_cap[n_les], q1)
-                n_alive = _list_add(alive_idx, alive_pos, n_alive, n_les)
-                n_sm = _list_add(sm_idx, sm_pos, n_sm, n_les)
+                n_alive = list_add(alive_idx, alive_pos, n_alive, n_les)
+                n_sm = list_add(sm_idx, sm_pos, n_sm, n_les)
                 les_burden[o] += 1.0
                 n_les += 1
                 if t_born < first_lesion_t:
