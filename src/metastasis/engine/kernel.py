@@ -820,16 +820,20 @@ def run_patient(
                 n_res_woke = rng.binomial(woke, fmix[o])
             lam1, lam1_r, loss1, loss1_r = small_lesion_params(theta, organ_par, o, mods,
                                                                  mods_r, fit_r)
-            for j_w in range(woke):
-                # will the colony this cell founds reach the threshold? (exact gambler's ruin
-                # for its one-cell rates); colonies that die out first stay counted cells
-                is_res = j_w < n_res_woke
-                d_s1, d_r1, _ = small_rates(0 if is_res else 1, 1 if is_res else 0,
-                                             theta[T_L_K0], lam1, lam1_r, theta[T_L_BIRTH],
-                                             loss1, loss1_r)
-                q1 = (d_r1 if is_res else d_s1) / theta[T_L_BIRTH]
-                if rng.random() >= establishment_probability(q1, thr):
-                    continue
+            # will the colony each woken cell founds reach the threshold? (exact gambler's
+            # ruin for its one-cell rates); colonies that die out first stay counted cells
+            d_s1 = small_rates(1, 0, theta[T_L_K0], lam1, lam1_r, theta[T_L_BIRTH],
+                               loss1, loss1_r)[0]
+            d_r1 = small_rates(0, 1, theta[T_L_K0], lam1, lam1_r, theta[T_L_BIRTH],
+                               loss1, loss1_r)[1]
+            q_s1 = d_s1 / theta[T_L_BIRTH]
+            q_r1 = d_r1 / theta[T_L_BIRTH]
+            n_res_est = rng.binomial(n_res_woke, establishment_probability(q_r1, thr)) \
+                if n_res_woke > 0 else 0
+            n_sens_est = rng.binomial(woke - n_res_woke, establishment_probability(q_s1, thr))
+            for j_w in range(n_res_est + n_sens_est):
+                is_res = j_w < n_res_est
+                q1 = q_r1 if is_res else q_s1
                 if n_les >= max_les:
                     dropped += 1
                     continue
