@@ -31,7 +31,7 @@ class SimulationResult:
     metadata: dict[str, Any] = field(default_factory=dict)
 
     def save(self, directory: str | Path, force: bool = False, plot: bool = True) -> Path:
-        """Write the tables as Parquet (and a burden plot) into `directory`, atomically."""
+        """Write the tables as Parquet (and burden and body-map plots) into `directory`, atomically."""
         directory = Path(directory)
         with atomic_output_dir(directory, force=force) as tmp:
             for name in TABLES:
@@ -39,6 +39,7 @@ class SimulationResult:
             (tmp / "metadata.json").write_text(json.dumps(self.metadata, indent=2, sort_keys=True))
             if plot:
                 self.plot_burden(tmp / "burden.png")
+                self.plot_body_map(tmp / "body_map.png")
         return directory
 
     def plot_burden(self, path: str | Path, patient: int | None = None) -> Path:
@@ -46,6 +47,12 @@ class SimulationResult:
         from metastasis.report.burden_plot import plot_burden
 
         return plot_burden(self, Path(path), patient=patient)
+
+    def plot_body_map(self, path: str | Path, patient: int | None = None) -> Path:
+        """PNG of a body outline with one disc per organ sized by its tumour burden."""
+        from metastasis.report.body_map import plot_body_map
+
+        return plot_body_map(self, Path(path), patient=patient)
 
     def summary(self, patient: int | None = None) -> str:
         """Readable account of one patient: sites, detection, symptoms, outcome."""

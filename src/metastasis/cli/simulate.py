@@ -68,4 +68,4 @@ def register(app: typer.Typer) -> None:
             if patients > 1:
                 died = (~result.patients.censored).mean()
                 typer.echo(f"\n{patients} patients: {100 * died:.0f}% died within follow-up")
-            typer.echo(f"\nwrote {out}/ (events, trajectories, patients, lesions .parquet, burden.png)")
+            typer.echo(f"\nwrote {out}/ (events, trajectories, patients, lesions .parquet, burden.png, body_map.png)")

@@ -23,6 +23,7 @@ def test_simulate_writes_tables_plot_and_summary(tmp_path):
     for name in ("events", "trajectories", "patients", "lesions"):
         assert (out / f"{name}.parquet").is_file()
     assert (out / "burden.png").stat().st_size > 10_000
+    assert (out / "body_map.png").stat().st_size > 10_000
     ev = pd.read_parquet(out / "events.parquet")
     assert list(ev.columns) == ["patient", "time_days", "event", "organ", "lesion_id", "value", "detail"]
     pats = pd.read_parquet(out / "patients.parquet")
