@@ -55,7 +55,6 @@ from metastasis.biology.colonisation import (
     establishment_probability,
 )
 from metastasis.biology.dormancy import leave_probability, wake_share
-from metastasis.biology.emt import emt_step
 from metastasis.biology.growth import capacity_step, gompertz_rate_per_day, gompertz_step
 from metastasis.biology.intravasation import emission_per_day, invasive_fraction
 from metastasis.biology.microenvironment import hypoxic_fraction
@@ -96,8 +95,6 @@ from metastasis.engine.params import (
     O_GROWTH_MULT,
     O_LETHAL,
     O_WAKE_MULT,
-    T_ANGIO_B,
-    T_ANGIO_D,
     T_CASCADE_STEP,
     T_DORM_CLEAR,
     T_DORM_ODE,
@@ -105,16 +102,8 @@ from metastasis.engine.params import (
     T_EMIT_ALPHA,
     T_EMIT_M,
     T_EMIT_STROMA,
-    T_EMT_HYP,
     T_END,
-    T_FH0,
-    T_FM0,
     T_HYB_W,
-    T_K0,
-    T_KEH,
-    T_KHE,
-    T_KHM,
-    T_KMH,
     T_L_ANGIO_B,
     T_L_ANGIO_D,
     T_L_BIRTH,
@@ -122,20 +111,14 @@ from metastasis.engine.params import (
     T_L_LAMBDA,
     T_L_ODE_STEP,
     T_L_PHI,
-    T_LAMBDA,
     T_LETHAL_TOTAL,
     T_MAX_LESIONS,
-    T_N0,
-    T_PROLIF_H,
-    T_PROLIF_M,
     T_RECORD,
-    T_RES_COST,
-    T_RES_F0,
-    T_RES_MU,
     T_STOCH_THR,
     T_VEGF_HYP,
     T_WAKE,
 )
+from metastasis.engine.primary import advance_primary, initial_primary, resistance_settings
 
 STATUS_OK = 0
 STATUS_EVENTS_FULL = 1
@@ -218,23 +201,9 @@ def run_patient(
     thr = theta[T_STOCH_THR]
     d_ode = theta[T_DORM_ODE]
 
-    # primary state
-    n0 = theta[T_N0]
-    e = n0 * (1.0 - theta[T_FH0] - theta[T_FM0])
-    h = n0 * theta[T_FH0]
-    m = n0 * theta[T_FM0]
-    cap = theta[T_K0]
-    # resistant clone of the primary, per phenotype
-    f0 = theta[T_RES_F0]
-    re = e * f0
-    rh = h * f0
-    rm = m * f0
-    e -= re
-    h -= rh
-    m -= rm
-    mu_div = theta[T_RES_MU] * theta[T_L_BIRTH]
-    fit_r = 1.0 - theta[T_RES_COST]
-    res_on = mu_div > 0.0 or f0 > 0.0
+    # primary state, with its resistant clone per phenotype
+    e, h, m, re, rh, rm, cap = initial_primary(theta)
+    res_on, mu_div, fit_r = resistance_settings(theta)
 
     # lesions (slots are never reused: slot index + 1 is the lesion id)
     l_cells = np.zeros(max_les)
@@ -500,35 +469,11 @@ def run_patient(
         # ---------------------------------------------------------------- primary tumour
         n_p = e + h + m + re + rh + rm
         if n_p > 0.0:
-            hyp = hypoxic_fraction(n_p, cap)
-            r = gompertz_rate_per_day(n_p, cap, theta[T_LAMBDA] * mods[M_GROWTH])
-            kill = mods[M_KILL]
-            fwd = (1.0 + theta[T_EMT_HYP] * hyp) * mods[M_EMT]
-            if res_on:
-                rr = gompertz_rate_per_day(n_p, cap, theta[T_LAMBDA] * mods_r[M_GROWTH] * fit_r)
-                kr = mods_r[M_KILL]
-                mut = mu_div * dt
-                re = re * math.exp((rr - kr) * dt) + mut * e
-                rh = rh * math.exp((rr * theta[T_PROLIF_H] - kr) * dt) + mut * theta[T_PROLIF_H] * h
-                rm = rm * math.exp((rr * theta[T_PROLIF_M] - kr) * dt) + mut * theta[T_PROLIF_M] * m
-                re, rh, rm = emt_step(re, rh, rm, theta[T_KEH] * fwd, theta[T_KHM] * fwd,
-                                      theta[T_KHE], theta[T_KMH], dt)
-            e *= math.exp((r - kill) * dt)
-            h *= math.exp((r * theta[T_PROLIF_H] - kill) * dt)
-            m *= math.exp((r * theta[T_PROLIF_M] - kill) * dt)
-            e, h, m = emt_step(e, h, m, theta[T_KEH] * fwd, theta[T_KHM] * fwd,
-                               theta[T_KHE], theta[T_KMH], dt)
+            e, h, m, re, rh, rm, cap, _ = advance_primary(
+                e, h, m, re, rh, rm, cap, theta, mods[M_GROWTH], mods[M_KILL], mods[M_EMT],
+                mods[M_ANGIO], mods_r[M_GROWTH], mods_r[M_KILL], dt,
+            )
             n_new = e + h + m + re + rh + rm
-            if n_new < 1.0:
-                e = 0.0
-                h = 0.0
-                m = 0.0
-                re = 0.0
-                rh = 0.0
-                rm = 0.0
-                n_new = 0.0
-            b = theta[T_ANGIO_B] * mods[M_ANGIO] * (1.0 + theta[T_VEGF_HYP] * hyp)
-            cap = capacity_step(cap, n_new, b, theta[T_ANGIO_D], dt)
             phi = invasive_fraction(e + re, h + rh, m + rm, theta[T_HYB_W])
             if step < shed_override.shape[0]:
                 # a spatial run supplies the primary's emission for its span

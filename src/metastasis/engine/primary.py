@@ -3,8 +3,8 @@
 Before any therapy the primary follows its ODE, which draws no random numbers and does not
 depend on lesions, so the day it first reaches a size is a deterministic function of the
 patient's theta row. A trial uses it to place diagnosis (and everything scheduled from it)
-on each patient's own time axis. The update below is the kernel's, step for step, with all
-modifiers at their defaults; a unit test checks the two agree.
+on each patient's own time axis. `initial_primary` and `advance_primary` are the
+kernel's own primary update; here they run with every modifier at its default.
 """
 
 from __future__ import annotations
@@ -42,6 +42,64 @@ from metastasis.engine.params import (
 
 
 @njit(cache=True)
+def initial_primary(theta: np.ndarray):
+    """Primary at t = 0: (E, H, M, resistant E, H, M, capacity K), cells."""
+    n0 = theta[T_N0]
+    e = n0 * (1.0 - theta[T_FH0] - theta[T_FM0])
+    h = n0 * theta[T_FH0]
+    m = n0 * theta[T_FM0]
+    f0 = theta[T_RES_F0]
+    re = e * f0
+    rh = h * f0
+    rm = m * f0
+    return e - re, h - rh, m - rm, re, rh, rm, theta[T_K0]
+
+
+@njit(cache=True)
+def resistance_settings(theta: np.ndarray):
+    """(clone dimension on?, mutation rate per day of a dividing sensitive cell, fitness)."""
+    mu_div = theta[T_RES_MU] * theta[T_L_BIRTH]
+    return mu_div > 0.0 or theta[T_RES_F0] > 0.0, mu_div, 1.0 - theta[T_RES_COST]
+
+
+@njit(cache=True)
+def advance_primary(e, h, m, re, rh, rm, cap, theta, growth, kill, emt, angio, growth_r,
+                    kill_r, dt):
+    """One step of the primary: Gompertz growth per phenotype under K, EMT, mutation to the
+    resistant clone, K by Hahnfeldt's law. `growth`, `emt`, `angio` multiply their rates and
+    `kill` is an extra death hazard (1/day); the `_r` pair applies to the resistant clone.
+
+    Returns (e, h, m, re, rh, rm, K, hypoxic fraction at the start of the step); a primary
+    that falls below one cell is removed.
+    """
+    res_on, mu_div, fit_r = resistance_settings(theta)
+    n_p = e + h + m + re + rh + rm
+    hyp = hypoxic_fraction(n_p, cap)
+    r = gompertz_rate_per_day(n_p, cap, theta[T_LAMBDA] * growth)
+    fwd = (1.0 + theta[T_EMT_HYP] * hyp) * emt
+    if res_on:
+        rr = gompertz_rate_per_day(n_p, cap, theta[T_LAMBDA] * growth_r * fit_r)
+        mut = mu_div * dt
+        re = re * math.exp((rr - kill_r) * dt) + mut * e
+        rh = rh * math.exp((rr * theta[T_PROLIF_H] - kill_r) * dt) + mut * theta[T_PROLIF_H] * h
+        rm = rm * math.exp((rr * theta[T_PROLIF_M] - kill_r) * dt) + mut * theta[T_PROLIF_M] * m
+        re, rh, rm = emt_step(re, rh, rm, theta[T_KEH] * fwd, theta[T_KHM] * fwd,
+                              theta[T_KHE], theta[T_KMH], dt)
+    e *= math.exp((r - kill) * dt)
+    h *= math.exp((r * theta[T_PROLIF_H] - kill) * dt)
+    m *= math.exp((r * theta[T_PROLIF_M] - kill) * dt)
+    e, h, m = emt_step(e, h, m, theta[T_KEH] * fwd, theta[T_KHM] * fwd,
+                       theta[T_KHE], theta[T_KMH], dt)
+    n_new = e + h + m + re + rh + rm
+    if n_new < 1.0:
+        e = h = m = re = rh = rm = 0.0
+        n_new = 0.0
+    b = theta[T_ANGIO_B] * angio * (1.0 + theta[T_VEGF_HYP] * hyp)
+    cap = capacity_step(cap, n_new, b, theta[T_ANGIO_D], dt)
+    return e, h, m, re, rh, rm, cap, hyp
+
+
+@njit(cache=True)
 def first_day_at_size(theta: np.ndarray, target_cells: float, t_max_days: float) -> float:
     """First step time (days) at which the untreated primary holds ≥ target_cells; inf if never."""
     return _untreated(theta, target_cells, t_max_days)[0]
@@ -57,21 +115,7 @@ def cells_at_day(theta: np.ndarray, t_days: float) -> float:
 def _untreated(theta: np.ndarray, target_cells: float, t_max_days: float) -> tuple[float, float]:
     """(first step day at ≥ target_cells or inf, cells at the last step ≤ t_max_days)."""
     dt = theta[T_DT]
-    n0 = theta[T_N0]
-    e = n0 * (1.0 - theta[T_FH0] - theta[T_FM0])
-    h = n0 * theta[T_FH0]
-    m = n0 * theta[T_FM0]
-    cap = theta[T_K0]
-    f0 = theta[T_RES_F0]
-    re = e * f0
-    rh = h * f0
-    rm = m * f0
-    e -= re
-    h -= rh
-    m -= rm
-    mu_div = theta[T_RES_MU] * theta[T_L_BIRTH]
-    fit_r = 1.0 - theta[T_RES_COST]
-    res_on = mu_div > 0.0 or f0 > 0.0
+    e, h, m, re, rh, rm, cap = initial_primary(theta)
     n_steps = int(math.floor(t_max_days / dt + 1e-9))
     n_p = e + h + m + re + rh + rm
     for step in range(n_steps + 1):
@@ -80,27 +124,10 @@ def _untreated(theta: np.ndarray, target_cells: float, t_max_days: float) -> tup
             return step * dt, n_p
         if n_p <= 0.0 or step == n_steps:
             return math.inf, n_p
-        hyp = hypoxic_fraction(n_p, cap)
-        r = gompertz_rate_per_day(n_p, cap, theta[T_LAMBDA])
-        fwd = 1.0 + theta[T_EMT_HYP] * hyp
-        if res_on:
-            rr = gompertz_rate_per_day(n_p, cap, theta[T_LAMBDA] * fit_r)
-            mut = mu_div * dt
-            re = re * math.exp(rr * dt) + mut * e
-            rh = rh * math.exp(rr * theta[T_PROLIF_H] * dt) + mut * theta[T_PROLIF_H] * h
-            rm = rm * math.exp(rr * theta[T_PROLIF_M] * dt) + mut * theta[T_PROLIF_M] * m
-            re, rh, rm = emt_step(re, rh, rm, theta[T_KEH] * fwd, theta[T_KHM] * fwd,
-                                  theta[T_KHE], theta[T_KMH], dt)
-        e *= math.exp(r * dt)
-        h *= math.exp(r * theta[T_PROLIF_H] * dt)
-        m *= math.exp(r * theta[T_PROLIF_M] * dt)
-        e, h, m = emt_step(e, h, m, theta[T_KEH] * fwd, theta[T_KHM] * fwd,
-                           theta[T_KHE], theta[T_KMH], dt)
-        n_new = e + h + m + re + rh + rm
-        if n_new < 1.0:
+        e, h, m, re, rh, rm, cap, _ = advance_primary(e, h, m, re, rh, rm, cap, theta, 1.0,
+                                                      0.0, 1.0, 1.0, 1.0, 0.0, dt)
+        if e + h + m + re + rh + rm <= 0.0:
             return math.inf, 0.0
-        b = theta[T_ANGIO_B] * (1.0 + theta[T_VEGF_HYP] * hyp)
-        cap = capacity_step(cap, n_new, b, theta[T_ANGIO_D], dt)
     return math.inf, n_p
 
 
