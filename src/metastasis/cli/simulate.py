@@ -66,6 +66,24 @@ def register(app: typer.Typer) -> None:
         if not quiet:
             typer.echo(result.summary())
             if patients > 1:
-                died = (~result.patients.censored).mean()
-                typer.echo(f"\n{patients} patients: {100 * died:.0f}% died within follow-up")
+                typer.echo(_cohort_summary(result, sc))
             typer.echo(f"\nwrote {out}/ (events, trajectories, patients, lesions .parquet, burden.png, body_map.png)")
+
+
+def _cohort_summary(result, scenario) -> str:
+    """A few cohort-level lines: deaths, timing, and the commonest clinically apparent sites."""
+    from metastasis.cohort.organotropism import involvement
+    from metastasis.units import DAYS_PER_YEAR
+
+    pats = result.patients
+    inv = involvement(result, scenario)
+    lines = [
+        f"\n{len(pats)} patients: {100 * (~pats.censored).mean():.0f}% died within follow-up"
+        f" (median {pats.death_days.median() / DAYS_PER_YEAR:.1f} y after the first cell);"
+        f" first metastasis founded at a median {pats.first_metastasis_days.median() / DAYS_PER_YEAR:.1f} y",
+        f"{inv.n_metastatic} ({100 * inv.n_metastatic / len(pats):.0f}%) with clinically apparent"
+        " distant metastases; among them, sites:",
+    ]
+    top = inv.share_pct.sort_values(ascending=False)
+    lines += [f"  {organ:22s} {pct:5.1f}%" for organ, pct in top.items() if pct > 0][:8]
+    return "\n".join(lines)

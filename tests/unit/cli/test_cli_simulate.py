@@ -53,3 +53,12 @@ def test_bad_scenario_writes_nothing(tmp_path):
     assert "bad.toml" in res.output and "dormancy.wake_per_day = -1" in res.output
     assert not out.exists()
     assert list(tmp_path.iterdir()) == [bad]
+
+
+def test_cohort_run_prints_a_cohort_summary(tmp_path):
+    res = runner.invoke(app, ["simulate", "colorectal", "-n", "4", "--seed", "3",
+                              "--out", str(tmp_path / "run")])
+    assert res.exit_code == 0, res.output
+    assert "4 patients:" in res.output
+    assert "with clinically apparent distant metastases" in res.output
+    assert len(pd.read_parquet(tmp_path / "run" / "patients.parquet")) == 4
