@@ -62,3 +62,21 @@ def fold_pending(pend_src, arrest_v, extrav_v, dormant_v, acc_arrest_fail, acc_e
         lost += sh * (1.0 - arrested)
         pend_src[src] = 0.0
     return lost
+
+
+@njit(cache=True)
+def split_count(rng, k, weights, out):
+    """Split k events over categories in proportion to `weights` (a multinomial draw made of
+    conditional binomials, in index order); writes the counts into `out`."""
+    rest = 0.0
+    for o in range(weights.shape[0]):
+        rest += weights[o]
+    for o in range(weights.shape[0]):
+        out[o] = 0
+        if k <= 0 or weights[o] <= 0.0:
+            continue
+        p = weights[o] / rest if rest > 0.0 else 1.0
+        x = k if p >= 1.0 else rng.binomial(k, p)
+        out[o] = x
+        k -= x
+        rest -= weights[o]

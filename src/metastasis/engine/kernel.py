@@ -78,7 +78,7 @@ from metastasis.engine.events import (
     NO_LESION,
     PRIMARY_LESION_ID,
 )
-from metastasis.engine.funnel import fold_pending, funnel_matrices
+from metastasis.engine.funnel import fold_pending, funnel_matrices, split_count
 from metastasis.engine.lesion_lists import list_add, list_remove, organ_sums
 from metastasis.engine.params import (
     KILL_ALL_LESIONS,
@@ -255,6 +255,7 @@ def run_patient(
     cnt_dormant_in = np.zeros(n_org)
     cnt_woke = np.zeros(n_org, dtype=np.int64)
     arr_cnt = np.zeros(n_org, dtype=np.int64)
+    split_n = np.zeros(n_org, dtype=np.int64)
     extr_cnt = np.zeros(n_org, dtype=np.int64)
 
     dormant_v = np.zeros((n_org, n_org))
@@ -305,20 +306,11 @@ def run_patient(
                 if acc_lost > 0.0:
                     seeded_total += rng.poisson(acc_lost)
                 # split the seeded cells over their sources (multinomial by shed intensity)
-                rest = 0.0
+                split_count(rng, seeded_total, acc_seed_src, split_n)
                 for o in range(n_org):
-                    rest += acc_seed_src[o]
-                left = seeded_total
-                for o in range(n_org):
-                    x = 0
-                    if left > 0 and acc_seed_src[o] > 0.0:
-                        p = acc_seed_src[o] / rest
-                        x = left if p >= 1.0 else rng.binomial(left, p)
-                        left -= x
-                        rest -= acc_seed_src[o]
-                    if x > 0:
+                    if split_n[o] > 0:
                         k_ev = _emit(ev_t, ev_type, ev_organ, ev_lesion, ev_value, k_ev, t,
-                                     EV_SEEDED, o, NO_LESION, x)
+                                     EV_SEEDED, o, NO_LESION, split_n[o])
                     acc_seed_src[o] = 0.0
                 acc_lost = 0.0
                 for o in range(n_org):
@@ -709,21 +701,13 @@ def run_patient(
                 small_lam += lam_dorm[o]
                 wake_lam_o[o] = 0.0
         if small_lam > 0.0:
-            k_new = rng.poisson(small_lam)
-            rest = small_lam
+            split_count(rng, rng.poisson(small_lam), lam_dorm, split_n)
             for o in range(n_org):
-                if k_new <= 0:
-                    break
-                if lam_dorm[o] <= 0.0:
-                    continue
-                p = lam_dorm[o] / rest if rest > 0.0 else 1.0
-                x = k_new if p >= 1.0 else rng.binomial(k_new, p)
-                dormant[o] += x
-                cnt_dormant_in[o] += x
-                if res_on:
-                    in_now[o] = x
-                k_new -= x
-                rest -= lam_dorm[o]
+                if split_n[o] > 0:
+                    dormant[o] += split_n[o]
+                    cnt_dormant_in[o] += split_n[o]
+                    if res_on:
+                        in_now[o] = split_n[o]
         if res_on:
             # resistant share of each pool after this step's arrivals (fates do not select)
             for o in range(n_org):
@@ -740,18 +724,9 @@ def run_patient(
                 woke_o[o] = rng.binomial(leave, share_wake[o])
                 dormant[o] -= leave
         if wake_lam > 0.0:
-            k_wake = rng.poisson(wake_lam)
-            rest = wake_lam
+            split_count(rng, rng.poisson(wake_lam), wake_lam_o, split_n)
             for o in range(n_org):
-                if k_wake <= 0:
-                    break
-                if wake_lam_o[o] <= 0.0:
-                    continue
-                p = wake_lam_o[o] / rest if rest > 0.0 else 1.0
-                x = k_wake if p >= 1.0 else rng.binomial(k_wake, p)
-                woke_o[o] += x
-                k_wake -= x
-                rest -= wake_lam_o[o]
+                woke_o[o] += split_n[o]
         if res_on:
             for o in range(n_org):
                 dres[o] = fmix[o] * dormant[o]

@@ -22,6 +22,12 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
 
 
+def _organ_map_with_ones(value: dict[str, float], what: str) -> dict[str, float]:
+    """Check the organ names and give every organ not listed the neutral value 1."""
+    _check_organ_keys(value, what)
+    return {o: float(value.get(o, 1.0)) for o in ORGANS}
+
+
 def _check_organ_keys(value: dict[str, float], what: str) -> dict[str, float]:
     unknown = [k for k in value if k not in ORGANS]
     if unknown:
@@ -279,8 +285,7 @@ class Extravasation(_Section):
     @field_validator("organ_permeability")
     @classmethod
     def _organs(cls, v: dict[str, float]) -> dict[str, float]:
-        _check_organ_keys(v, "organ_permeability")
-        return {o: float(v.get(o, 1.0)) for o in ORGANS}
+        return _organ_map_with_ones(v, "organ_permeability")
 
 
 class Dormancy(_Section):
@@ -319,8 +324,7 @@ class Dormancy(_Section):
     @field_validator("organ_weights")
     @classmethod
     def _organs(cls, v: dict[str, float]) -> dict[str, float]:
-        _check_organ_keys(v, "organ_weights")
-        return {o: float(v.get(o, 1.0)) for o in ORGANS}
+        return _organ_map_with_ones(v, "organ_weights")
 
 
 class Colonisation(_Section):
