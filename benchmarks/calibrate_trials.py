@@ -54,7 +54,7 @@ def _evaluate(data: dict, patients: int, workers: int, root: Path) -> tuple[floa
     out = Path(tempfile.mkdtemp(dir=root))
     ex = PoolExecutor(workers) if workers > 1 else SerialExecutor()
     try:
-        res = run_trial(plan, patients, out, seed=0, executor=ex, plots=False)
+        res = run_trial(plan, patients, out, seed=0, executor=ex)
     finally:
         ex.close()
     df = analysis_set(plan, res.patients)

@@ -32,7 +32,7 @@ OUTPUTS = ("patients.parquet", "sites.parquet", "courses.parquet", "summary.json
 def _timed(plan, patients, out, chunk, executor) -> float:
     t0 = time.perf_counter()
     try:
-        run_trial(plan, patients, out, seed=0, chunk_size=chunk, executor=executor, plots=False)
+        run_trial(plan, patients, out, seed=0, chunk_size=chunk, executor=executor)
     finally:
         executor.close()
     return time.perf_counter() - t0

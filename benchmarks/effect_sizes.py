@@ -50,7 +50,7 @@ def _run(name: str, patients: int, workers: int, root: Path, seed: int):
     plan = load_trial(EXAMPLES / f"{name}.toml")
     ex = PoolExecutor(workers) if workers > 1 else SerialExecutor()
     try:
-        res = run_trial(plan, patients, root / name, seed=seed, executor=ex, plots=False)
+        res = run_trial(plan, patients, root / name, seed=seed, executor=ex)
     finally:
         ex.close()
     return plan, res

@@ -12,15 +12,14 @@ Public API::
     metastasis.run_trial(plan, ...)          # arms, survival analysis, plots
 """
 
-__version__ = "0.1.0"
-
-from metastasis.result import SimulationResult  # noqa: E402
-from metastasis.scenario import Scenario, ScenarioError, available_presets, load_scenario  # noqa: E402
-from metastasis.simulation import simulate  # noqa: E402
+from metastasis._version import __version__
+from metastasis.result import SimulationResult
+from metastasis.scenario import Scenario, ScenarioError, available_presets, load_scenario
+from metastasis.simulation import simulate
 
 _LAZY = {
     "load_trial": "metastasis.cohort.trial_loader",
-    "run_trial": "metastasis.cohort.runner",
+    "run_trial": "metastasis.trial",
 }
 
 

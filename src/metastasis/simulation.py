@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from metastasis import __version__
+from metastasis._version import __version__
 from metastasis.anatomy.organs import ORGANS
 from metastasis.clinical.readout import SYMPTOM_NAMES, clinical_readout
 from metastasis.engine.batch import BatchOutput, run_batch

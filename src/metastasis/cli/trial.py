@@ -37,10 +37,15 @@ def register(app: typer.Typer) -> None:
             TimeRemainingColumn,
         )
 
-        from metastasis.cohort.executors import DaskExecutor, PoolExecutor, SerialExecutor
-        from metastasis.cohort.runner import run_trial
+        from metastasis.cohort.executors import (
+            DaskExecutor,
+            Executor,
+            PoolExecutor,
+            SerialExecutor,
+        )
         from metastasis.cohort.store import ManifestMismatch
         from metastasis.cohort.trial_loader import TrialError, load_trial
+        from metastasis.trial import run_trial
 
         console = Console(stderr=True, quiet=quiet)
         try:
@@ -50,6 +55,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2) from None
         if scheduler and dask_local:
             raise typer.BadParameter("use either --scheduler or --dask-local, not both")
+        executor: Executor
         if scheduler:
             executor = DaskExecutor.connect(scheduler)
         elif dask_local:

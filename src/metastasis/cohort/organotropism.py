@@ -12,15 +12,20 @@ import csv
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
 from metastasis.anatomy.organs import ORGANS, organ_table
-from metastasis.result import SimulationResult
 from metastasis.scenario.schema import Scenario
 from metastasis.units import cells_for_diameter
+
+if TYPE_CHECKING:
+    # The result object sits above the cohort layer (it delegates its plots to report);
+    # here it is only the type of an argument.
+    from metastasis.result import SimulationResult
 
 FIVE_SITES = ("liver", "bone", "brain", "peritoneum", "mediastinum")
 """Organs of the 5-site MSK-MET table (Intra-Abdominal is the peritoneum here)."""

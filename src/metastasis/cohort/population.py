@@ -55,8 +55,10 @@ def draw_patient(trial: Trial, scenario: Scenario, seed: int, patient: int) -> P
             value *= base[section][name]
         params.append((key, value))
     diag = pop.diagnosis
-    dist = diag.diameter_mm if diag.trigger == "primary_diameter" else diag.tumour_age_days
-    return PatientDraw(patient, tuple(sorted(alleles.items())), hr, tuple(params), dist.sample(rng))
+    when = diag.diameter_mm if diag.trigger == "primary_diameter" else diag.tumour_age_days
+    if when is None:  # Diagnosis requires tumour_age_days for trigger "tumour_age"
+        raise ValueError("diagnosis trigger 'tumour_age' needs tumour_age_days")
+    return PatientDraw(patient, tuple(sorted(alleles.items())), hr, tuple(params), when.sample(rng))
 
 
 def patient_scenario(scenario: Scenario, draw: PatientDraw) -> Scenario:

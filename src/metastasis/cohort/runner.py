@@ -5,6 +5,9 @@ Patients 0…n−1 are cut into chunks of `chunk_size`; each chunk is simulated 
 atomically. Finished chunks are skipped on restart. The final tables are the chunks joined
 and sorted by patient, so the output bytes depend on (trial, seed, patients) only — not on
 chunk size, worker count, order of completion or interruptions.
+
+This module writes tables and the summary only; the plots are the report layer's
+(`metastasis.trial.run_trial` runs this and then `metastasis.report.trial_plots`).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from metastasis import __version__
+from metastasis._version import __version__
 from metastasis.cohort.executors import Executor, SerialExecutor
 from metastasis.cohort.store import ChunkStore, write_atomic_parquet, write_atomic_text
 from metastasis.cohort.trial_loader import TrialPlan
@@ -56,9 +59,11 @@ def run_trial(
     executor: Executor | None = None,
     progress: Callable[[int], None] | None = None,
     force: bool = False,
-    plots: bool = True,
 ) -> TrialRun:
-    """Simulate `patients` patients of a trial into `out_dir` (resuming finished chunks)."""
+    """Simulate `patients` patients of a trial into `out_dir` (resuming finished chunks).
+
+    Writes patients, sites and courses as Parquet, summary.json, summary.txt and trial.json.
+    """
     if patients < 1:
         raise ValueError(f"patients = {patients}: expected a positive integer")
     if chunk_size < 1:
@@ -89,8 +94,4 @@ def run_trial(
     meta = {"trial": plan.trial.model_dump(mode="json"), "seed": seed, "patients": patients,
             "metastasis_version": __version__}
     write_atomic_text(out_dir / "trial.json", json.dumps(meta, indent=2, sort_keys=True))
-    if plots:
-        from metastasis.report.trial_plots import plot_trial
-
-        plot_trial(plan, tables["patients"], tables["sites"], tables["courses"], out_dir)
     return TrialRun(out_dir, tables["patients"], tables["sites"], tables["courses"], summary)

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from metastasis.anatomy.organs import ORGANS
-from metastasis.clinical.readout import clinical_readout
-from metastasis.cohort.population import assign_arms, draw_patient, patient_scenario
+from metastasis.clinical.readout import ClinicalReadout, clinical_readout
+from metastasis.cohort.population import PatientDraw, assign_arms, draw_patient, patient_scenario
+from metastasis.cohort.therapy_schedule import build_schedule
 from metastasis.cohort.trial_loader import TrialPlan
 from metastasis.cohort.trial_tables import final_table
 from metastasis.engine.batch import BatchOutput, run_batch
@@ -29,7 +31,7 @@ from metastasis.engine.events import PRIMARY_LESION_ID
 from metastasis.engine.kernel import S_DEATH_T, S_RESISTANT_CELLS, S_TUMOUR_CELLS
 from metastasis.engine.params import T_END, Schedule, build_inputs
 from metastasis.engine.primary import cells_at_day, first_day_at_size
-from metastasis.therapy import PatientContext, build_schedule
+from metastasis.therapy import PatientContext
 from metastasis.therapy.base import Effects
 from metastasis.units import DAYS_PER_YEAR, cells_for_diameter, diameter_mm
 
@@ -46,6 +48,9 @@ _PER_PATIENT_KEYS = (
     ("les_patient", ("les_id", "les_organ", "les_born", "les_end", "les_max_cells")),
     ("obs_patient", ("obs_t", "obs_lesion", "obs_organ", "obs_cells")),
 )
+
+_Row = tuple[PatientDraw, int, float]
+"""One drawn patient: the draw, the arm index and the diagnosis day (inf: never diagnosed)."""
 
 
 @dataclass
@@ -64,7 +69,7 @@ class _Patient:
 
 def _subset(out: BatchOutput, keep: np.ndarray) -> BatchOutput:
     """The part of a batch output that belongs to the patients in `keep`."""
-    fields = {"n_organs": out.n_organs}
+    fields: dict[str, Any] = {"n_organs": out.n_organs}
     for key, others in _PER_PATIENT_KEYS:
         sel = np.isin(getattr(out, key), keep)
         fields[key] = getattr(out, key)[sel]
@@ -78,7 +83,7 @@ def _subset(out: BatchOutput, keep: np.ndarray) -> BatchOutput:
 
 def _concat(outs: list[BatchOutput]) -> BatchOutput:
     """Batch outputs of disjoint patients, ordered by patient."""
-    fields = {"n_organs": outs[0].n_organs}
+    fields: dict[str, Any] = {"n_organs": outs[0].n_organs}
     for key, others in _PER_PATIENT_KEYS:
         pat = np.concatenate([getattr(o, key) for o in outs])
         order = np.argsort(pat, kind="stable")
@@ -137,14 +142,15 @@ def _settle_progression(plan: TrialPlan, pats: list[_Patient], lesions: pd.DataF
     return rerun
 
 
-def _prepare(plan: TrialPlan, seed: int, patients: list[int]) -> tuple[list[_Patient], list]:
+def _prepare(plan: TrialPlan, seed: int, patients: list[int]) -> tuple[list[_Patient], list[_Row]]:
     trial, sc = plan.trial, plan.scenario
     fu_days = trial.follow_up_years * DAYS_PER_YEAR
     diag = trial.population.diagnosis
     horizon = diag.max_tumour_age_years * DAYS_PER_YEAR
     arms = assign_arms(trial, seed, np.asarray(patients))
     scan_offsets = np.arange(0.0, fu_days + 1e-9, trial.imaging.interval_days)
-    prepared, rows = [], []
+    prepared: list[_Patient] = []
+    rows: list[_Row] = []
     cache: dict[tuple, tuple] = {}
     for k, pid in enumerate(patients):
         d = draw_patient(trial, sc, seed, pid)
@@ -194,12 +200,13 @@ def simulate_chunk(plan: TrialPlan, seed: int, patients: list[int]) -> dict[str,
             keep = np.setdiff1d(out.patients, ids)
             out = _concat([_subset(out, keep), _run(plan, inputs, rerun, seed)])
             clin = clinical_readout(out, sc, seed)
-    else:
-        out, clin = None, None
-    return _tables(plan, pats, rows, out, clin)
+        return _tables(plan, pats, rows, out, clin)
+    return _tables(plan, pats, rows, None, None)
 
 
-def _tables(plan, pats, rows, out, clin) -> dict[str, pd.DataFrame]:
+def _tables(plan: TrialPlan, pats: list[_Patient], rows: list[_Row], out: BatchOutput | None,
+            clin: ClinicalReadout | None) -> dict[str, pd.DataFrame]:
+    """The chunk's tables; `out` and `clin` are None when no patient of it was diagnosed."""
     trial, sc = plan.trial, plan.scenario
     fu = trial.follow_up_years * DAYS_PER_YEAR
     site = ORGANS.index(sc.primary_site)
@@ -210,9 +217,14 @@ def _tables(plan, pats, rows, out, clin) -> dict[str, pd.DataFrame]:
     recs = []
     site_rows = []
     course_rows = []
-    les = clin.lesions if clin is not None else None
-    if les is not None:
-        les = les.assign(t_diag=les.patient.map(t_diag))
+    # Read-out of the simulated (diagnosed) patients; empty when the chunk has none.
+    summ: dict[int, np.ndarray] = {}
+    first_distant = pd.Series(dtype=float)
+    m1 = pd.Series(dtype=int)
+    node_pos: set[int] = set()
+    pc = pd.DataFrame()
+    if out is not None and clin is not None:
+        les = clin.lesions.assign(t_diag=clin.lesions.patient.map(t_diag))
         det = les[les.detected_days.notna() & (les.lesion_id != PRIMARY_LESION_ID)]
         det = det.assign(rel=det.detected_days - det.t_diag)
         first_site = det.groupby(["patient", "organ"], sort=True)["rel"].min().reset_index()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from statistics import NormalDist
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -36,6 +36,13 @@ _STANDARD_NORMAL = NormalDist()
 def _z(u: float) -> float:
     """Standard normal quantile, with u kept inside (0, 1)."""
     return _STANDARD_NORMAL.inv_cdf(min(max(u, 1e-300), 1.0 - 1e-16))
+
+
+def _given(value: float | None, name: str) -> float:
+    """`value`, which the distribution's validator has required to be set."""
+    if value is None:
+        raise ValueError(f"{name} is not set")
+    return value
 
 
 class Distribution(_Strict):
@@ -64,7 +71,9 @@ class Distribution(_Strict):
         if missing:
             raise ValueError(f"a {self.distribution} distribution needs {', '.join(need)}; "
                              f"missing {', '.join(missing)}")
-        if self.distribution == "uniform" and not self.low < self.high:
+        if self.distribution == "uniform" and not (
+            _given(self.low, "low") < _given(self.high, "high")
+        ):
             raise ValueError(f"uniform needs low < high, got low = {self.low}, high = {self.high}")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"min = {self.min} exceeds max = {self.max}")
@@ -78,13 +87,14 @@ class Distribution(_Strict):
     def quantile(self, u: float) -> float:
         """Value at probability u, clipped to [min, max]."""
         if self.distribution == "fixed":
-            x = float(self.value)
+            x = float(_given(self.value, "value"))
         elif self.distribution == "normal":
-            x = float(self.mean + self.sd * _z(u))
+            x = float(_given(self.mean, "mean") + _given(self.sd, "sd") * _z(u))
         elif self.distribution == "lognormal":
-            x = float(self.median * math.exp(self.sigma * _z(u)))
+            x = float(_given(self.median, "median") * math.exp(_given(self.sigma, "sigma") * _z(u)))
         else:
-            x = float(self.low + (self.high - self.low) * u)
+            low, high = _given(self.low, "low"), _given(self.high, "high")
+            x = float(low + (high - low) * u)
         if self.min is not None:
             x = max(x, self.min)
         if self.max is not None:
@@ -146,7 +156,7 @@ class Population(_Strict):
         for gene, alleles in v.items():
             if gene not in fields:
                 raise ValueError(f"unknown gene {gene!r}; expected one of {', '.join(fields)}")
-            allowed = fields[gene].annotation.__args__  # Literal[...] values
+            allowed = get_args(fields[gene].annotation)  # Literal[...] values
             for allele in alleles:
                 if allele not in allowed:
                     raise ValueError(f"{gene}: unknown allele {allele!r}; expected one of {allowed}")

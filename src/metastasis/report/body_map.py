@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
@@ -40,7 +40,7 @@ DISC_SCALE = 0.045  # disc radius per decade of cells above MIN_CELLS_SHOWN
 
 
 def _outline(ax) -> None:
-    grey = dict(facecolor="#f2efe9", edgecolor="#9a948a", lw=1.2)
+    grey: dict[str, Any] = {"facecolor": "#f2efe9", "edgecolor": "#9a948a", "lw": 1.2}
     ax.add_patch(Circle((0, 9.2), 0.8, **grey))
     ax.add_patch(FancyBboxPatch((-1.4, 1.2), 2.8, 6.9, boxstyle="round,pad=0.2,rounding_size=0.6",
                                 **grey))

@@ -90,7 +90,7 @@ def walk(
                 if 0 <= a < nx and 0 <= b < ny and 0 <= c < nz and vegf[a, b, c] > top:
                     top = vegf[a, b, c]
                     best = d
-        d = best if best >= 0 else rng.integers(0, n_dirs)
+        d = best if best >= 0 else int(rng.integers(0, n_dirs))
         a, b, c = _nb(i, j, k, d)
         pos[q, 0], pos[q, 1], pos[q, 2] = a, b, c
 

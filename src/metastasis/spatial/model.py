@@ -56,13 +56,18 @@ class SpatialModel:
     params
         Validated parameters (see :mod:`metastasis.spatial.presets`).
     seed
-        Integer seed or ``numpy.random.SeedSequence``.
+        Integer seed or ``numpy.random.SeedSequence`` with integer entropy (the run records
+        the entropy to be reproducible, so a sequence of integers is refused).
     """
 
     def __init__(self, params: SpatialParams, seed: int | np.random.SeedSequence = 0) -> None:
         self.params = params
         ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-        self.seed_entropy = ss.entropy
+        if not isinstance(ss.entropy, int):
+            raise ValueError(
+                f"seed: a SeedSequence with integer entropy is needed, got {ss.entropy!r}"
+            )
+        self.seed_entropy: int = ss.entropy
         init_ss, dyn_ss = ss.spawn(2)
         init_rng = np.random.default_rng(init_ss)
         self.rng = np.random.default_rng(dyn_ss)

@@ -95,7 +95,7 @@ def render_frame(
     return path
 
 
-def make_gif(frames: Sequence[str | Path], out: str | Path, fps: float = 4.0) -> Path:
+def make_gif(frames: Sequence[str | Path], out: str | Path, fps: int = 4) -> Path:
     """Join PNG frames into a GIF with matplotlib's Pillow writer."""
     out = Path(out)
     if not frames:

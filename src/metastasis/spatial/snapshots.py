@@ -41,7 +41,9 @@ def save_snapshot(model: SpatialModel, out_dir: str | Path) -> Path:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"snapshot_{model.step_index:07d}.npz"
-    np.savez_compressed(path, **snapshot_arrays(model))
+    # numpy's stub lets `**arrays` bind `allow_pickle: bool` as well, so mypy sees a bool
+    # parameter fed arrays; at run time every key is an array name.
+    np.savez_compressed(path, **snapshot_arrays(model))  # type: ignore[arg-type]
     return path
 
 

@@ -90,7 +90,7 @@ def extravasate(
 
     Returns one ``(grid index, vessel flat index, E placed, M placed, cells lost)`` per cluster.
     """
-    out = []
+    out: list[tuple[int, int, int, int, int]] = []
     if not secondaries:
         return out
     p = np.asarray(probs, dtype=np.float64)

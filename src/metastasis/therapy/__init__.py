@@ -1,7 +1,8 @@
-"""Therapies, one module each, compiled into the engine's `Schedule` of rate modifiers and kills.
+"""Therapies, one module each: what a course does to the engine's named rates, and its kills.
 
 A course (`Surgery`, `Chemotherapy`, …) is validated data; `course.effects(ctx)` says what it
-does to one patient; `build_schedule` merges the effects of all courses into a `Schedule`.
+does to one patient; `metastasis.cohort.therapy_schedule.build_schedule` merges the effects of
+all courses into the engine's `Schedule`.
 """
 
 from typing import Annotated
@@ -15,7 +16,6 @@ from metastasis.therapy.chemotherapy import Chemotherapy
 from metastasis.therapy.emt_blocker import EMTBlocker
 from metastasis.therapy.hormone import HormoneTherapy
 from metastasis.therapy.radiotherapy import Radiotherapy
-from metastasis.therapy.schedule import build_schedule
 from metastasis.therapy.surgery import Surgery
 from metastasis.therapy.targeted import TargetedTherapy
 
@@ -29,5 +29,5 @@ AnyCourse = Annotated[
 __all__ = [
     "AntiVEGF", "AnyCourse", "CheckpointInhibitor", "Chemotherapy", "Course", "EMTBlocker",
     "Effects", "HormoneTherapy", "Kill", "ModifierPulse", "PatientContext", "Radiotherapy",
-    "Surgery", "TargetedTherapy", "build_schedule",
+    "Surgery", "TargetedTherapy",
 ]

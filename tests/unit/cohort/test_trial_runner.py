@@ -42,7 +42,7 @@ def plan():
 @pytest.fixture(scope="module")
 def reference(plan, tmp_path_factory):
     out = tmp_path_factory.mktemp("ref") / "run"
-    run_trial(plan, PATIENTS, out, seed=4, chunk_size=PATIENTS, plots=False)
+    run_trial(plan, PATIENTS, out, seed=4, chunk_size=PATIENTS)
     return out
 
 
@@ -62,15 +62,14 @@ def test_tables_are_sorted_and_complete(reference):
 
 @pytest.mark.parametrize("chunk", [1, 7])
 def test_chunk_size_does_not_change_bytes(plan, reference, tmp_path, chunk):
-    run_trial(plan, PATIENTS, tmp_path / "run", seed=4, chunk_size=chunk, plots=False)
+    run_trial(plan, PATIENTS, tmp_path / "run", seed=4, chunk_size=chunk)
     _same(reference, tmp_path / "run")
 
 
 def test_process_pool_gives_same_bytes(plan, reference, tmp_path):
     pool = PoolExecutor(2)
     try:
-        run_trial(plan, PATIENTS, tmp_path / "run", seed=4, chunk_size=4, executor=pool,
-                  plots=False)
+        run_trial(plan, PATIENTS, tmp_path / "run", seed=4, chunk_size=4, executor=pool)
     finally:
         pool.close()
     _same(reference, tmp_path / "run")
@@ -80,8 +79,7 @@ def test_dask_local_cluster_gives_same_bytes(plan, reference, tmp_path):
     dask = DaskExecutor.local(2, processes=False)
     try:
         assert dask.workers == 2
-        run_trial(plan, PATIENTS, tmp_path / "run", seed=4, chunk_size=6, executor=dask,
-                  plots=False)
+        run_trial(plan, PATIENTS, tmp_path / "run", seed=4, chunk_size=6, executor=dask)
     finally:
         dask.close()
     _same(reference, tmp_path / "run")
@@ -103,12 +101,12 @@ class _KilledAfter(SerialExecutor):
 def test_resume_after_kill_gives_same_bytes(plan, reference, tmp_path):
     out = tmp_path / "run"
     with pytest.raises(KeyboardInterrupt):
-        run_trial(plan, PATIENTS, out, seed=4, chunk_size=8, executor=_KilledAfter(2), plots=False)
+        run_trial(plan, PATIENTS, out, seed=4, chunk_size=8, executor=_KilledAfter(2))
     done = sorted(p.name for p in (out / "chunks").glob("*.patients.parquet"))
     assert len(done) == 2 and not (out / "patients.parquet").exists()
     (out / "chunks" / ".tmp-chunk_000000024.sites.parquet").write_bytes(b"half a file")
     seen = []
-    run_trial(plan, PATIENTS, out, seed=4, chunk_size=8, plots=False, progress=seen.append)
+    run_trial(plan, PATIENTS, out, seed=4, chunk_size=8, progress=seen.append)
     assert seen[0] == 16 and sum(seen) == PATIENTS
     assert not list((out / "chunks").glob(".tmp-*"))
     _same(reference, out)
@@ -116,14 +114,14 @@ def test_resume_after_kill_gives_same_bytes(plan, reference, tmp_path):
 
 def test_other_run_in_same_folder_is_refused(plan, reference, tmp_path):
     out = tmp_path / "run"
-    run_trial(plan, 6, out, seed=1, chunk_size=3, plots=False)
+    run_trial(plan, 6, out, seed=1, chunk_size=3)
     with pytest.raises(ManifestMismatch, match="seed"):
-        run_trial(plan, 6, out, seed=2, chunk_size=3, plots=False)
-    run_trial(plan, 6, out, seed=2, chunk_size=3, plots=False, force=True)
+        run_trial(plan, 6, out, seed=2, chunk_size=3)
+    run_trial(plan, 6, out, seed=2, chunk_size=3, force=True)
 
 
 def test_same_patient_same_draws_whatever_the_total(plan, reference, tmp_path):
-    run_trial(plan, 10, tmp_path / "run", seed=4, chunk_size=3, plots=False)
+    run_trial(plan, 10, tmp_path / "run", seed=4, chunk_size=3)
     small = pd.read_parquet(tmp_path / "run" / "patients.parquet")
     big = pd.read_parquet(reference / "patients.parquet").head(10)
     pd.testing.assert_frame_equal(small, big)

@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 from pydantic import TypeAdapter
 
+from metastasis.cohort.therapy_schedule import build_schedule
 from metastasis.engine.batch import run_batch
 from metastasis.engine.params import MODIFIER_DEFAULTS, MODIFIER_NAMES, build_inputs
 from metastasis.scenario.loader import scenario_from_dict
-from metastasis.therapy import AnyCourse, PatientContext, build_schedule
+from metastasis.therapy import AnyCourse, PatientContext
 
 COURSE = TypeAdapter(AnyCourse)
 RESPONDER = PatientContext(genotype=(("KRAS", "mutant"),), hormone_receptor_positive=True,

@@ -97,7 +97,7 @@ class BooleanNetwork:
             for attr, expr in spec.attrs.items():
                 line = spec.attr_lines[attr]
                 for sub in walk(expr):
-                    item = None
+                    item, what = None, ""
                     if isinstance(sub, NodeRef) and sub.name not in known:
                         item, what = sub.name, "unknown node"
                     elif isinstance(sub, Var) and sub.name not in variables:

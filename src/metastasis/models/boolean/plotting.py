@@ -28,7 +28,8 @@ def plot_probabilities(
     probs = result.window_probabilities
     keep = [c for c in probs.columns if probs[c].max() >= min_probability]
     fig, ax = plt.subplots(figsize=(10, 4.5))
-    colours = plt.get_cmap("tab20").colors
+    cmap = plt.get_cmap("tab20")
+    colours = [cmap(i) for i in range(cmap.N)]
     for k, col in enumerate(sorted(keep, key=lambda c: -probs[c].iloc[-1])):
         ax.plot(probs.index, probs[col], label=col, color=colours[k % len(colours)])
     ax.set_xlabel("time (model units)")

@@ -156,10 +156,10 @@ def simulate(
         )
     compiled = compile_network(net)
     seeds = trajectory_seeds(int(p["seed_pseudorandom"]) if seed is None else seed, n_traj)
-    n_threads = (
-        int(threads if threads is not None else p["thread_count"]) or numba.config.NUMBA_NUM_THREADS
-    )
-    n_threads = max(1, min(n_threads, numba.config.NUMBA_NUM_THREADS))
+    # numba.config sets NUMBA_NUM_THREADS through globals() at import, out of mypy's sight.
+    max_threads: int = numba.config.NUMBA_NUM_THREADS  # type: ignore[attr-defined]
+    n_threads = int(threads if threads is not None else p["thread_count"]) or max_threads
+    n_threads = max(1, min(n_threads, max_threads))
     n_windows = max(1, math.ceil(t_max / tick - 1e-9))
     n_codes = 1 << len(net.outputs)
     n_chunks = min(n_threads, n_traj)

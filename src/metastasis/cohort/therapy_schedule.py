@@ -1,6 +1,8 @@
-"""Compile the effects of a patient's courses into the engine's `Schedule`.
+"""Compile the effects of a patient's therapy courses into the engine's `Schedule`.
 
-Multipliers of courses acting at once multiply; hazards add. Segment boundaries are the
+The therapy layer says what each course does (`therapy.Effects`) without knowing the engine;
+this module, above both, writes those effects in the engine's terms (modifier rows, kill
+target codes). Multipliers of courses acting at once multiply; hazards add. Segment boundaries are the
 union of every pulse's start and end; consecutive equal rows are merged. All times are
 shifted by the patient's anchor (diagnosis day since the first malignant cell).
 """
