@@ -7,18 +7,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from metastasis.engine.kernel import (
+from metastasis.engine.kernel import run_patient
+from metastasis.engine.layout import (
     N_SUMMARY,
     N_TRAJ_FIXED,
     S_N_EVENTS,
     S_N_LESIONS,
     S_N_OBS,
     S_N_TRAJ,
+    STATUS_EVENTS_FULL,
+    STATUS_OBSERVATIONS_FULL,
     STATUS_OK,
-    run_patient,
 )
 from metastasis.engine.params import T_DT, T_END, T_MAX_LESIONS, T_RECORD, KernelInputs, Schedule
 from metastasis.engine.rng import ENGINE_STREAM, patient_generator
+from metastasis.engine.state import Output, ScheduleArrays, new_output
 
 INITIAL_EVENT_ROWS = 4096
 INITIAL_OBS_ROWS = 4096
@@ -53,25 +56,6 @@ class BatchOutput:
     patients: np.ndarray
 
 
-class _Buffers:
-    def __init__(self, n_ev: int, n_obs: int, n_traj: int, n_org: int, max_les: int) -> None:
-        self.ev_t = np.empty(n_ev)
-        self.ev_type = np.empty(n_ev, dtype=np.int8)
-        self.ev_organ = np.empty(n_ev, dtype=np.int16)
-        self.ev_lesion = np.empty(n_ev, dtype=np.int32)
-        self.ev_value = np.empty(n_ev)
-        self.traj = np.empty((n_traj, 1 + N_TRAJ_FIXED + 2 * n_org))
-        self.les_organ = np.empty(max_les, dtype=np.int16)
-        self.les_born = np.empty(max_les)
-        self.les_end = np.empty(max_les)
-        self.les_max = np.empty(max_les)
-        self.obs_t = np.empty(n_obs)
-        self.obs_lesion = np.empty(n_obs, dtype=np.int32)
-        self.obs_organ = np.empty(n_obs, dtype=np.int16)
-        self.obs_cells = np.empty(n_obs)
-        self.summary = np.empty(N_SUMMARY)
-
-
 def run_batch(
     inputs: KernelInputs,
     patients: Sequence[int],
@@ -86,7 +70,7 @@ def run_batch(
     `thetas` (patients × len(THETA_NAMES)) gives each patient its own scalar parameters and
     `observe_t_days` its own scan days; without them every patient uses `inputs`.
     """
-    theta, organ_par, arrival = inputs.theta, inputs.organ_par, inputs.arrival
+    theta, arrival = inputs.theta, inputs.arrival
     if thetas is not None and thetas.shape != (len(patients), len(theta)):
         raise ValueError(f"thetas has shape {thetas.shape}; expected {(len(patients), len(theta))}")
     if observe_t_days is not None and len(observe_t_days) != len(patients):
@@ -96,7 +80,8 @@ def run_batch(
     dt, t_end, rec = rows[:, T_DT].min(), rows[:, T_END].max(), rows[:, T_RECORD].min()
     n_traj = int(np.ceil(t_end / dt / max(1, round(rec / dt)))) + 3
     max_les = int(rows[:, T_MAX_LESIONS].max())
-    buf = _Buffers(INITIAL_EVENT_ROWS, INITIAL_OBS_ROWS, n_traj, n_org, max_les)
+    width = 1 + N_TRAJ_FIXED + 2 * n_org
+    buf = new_output(INITIAL_EVENT_ROWS, INITIAL_OBS_ROWS, n_traj, width, max_les, N_SUMMARY)
     default = Schedule()
     parts: dict[str, list[np.ndarray]] = {k: [] for k in _PART_KEYS}
     summaries = np.empty((len(patients), N_SUMMARY))
@@ -104,29 +89,8 @@ def run_batch(
         sch = schedules[idx] if schedules is not None else default
         th = theta if thetas is None else thetas[idx]
         obs = inputs.observe_t_days if observe_t_days is None else observe_t_days[idx]
-        while True:
-            rng = patient_generator(seed, int(p), ENGINE_STREAM)
-            status = run_patient(
-                th, organ_par, arrival, inputs.primary_site,
-                sch.mod_t_days, sch.mod_values, sch.resistant_rows(), sch.kill_t_days,
-                sch.kill_target, sch.kill_surviving_fraction, sch.kill_dormant, sch.spares(),
-                obs, inputs.primary_shed_per_day, rng,
-                buf.ev_t, buf.ev_type, buf.ev_organ, buf.ev_lesion, buf.ev_value, buf.traj,
-                buf.les_organ, buf.les_born, buf.les_end, buf.les_max,
-                buf.obs_t, buf.obs_lesion, buf.obs_organ, buf.obs_cells, buf.summary,
-            )
-            if status == STATUS_OK:
-                break
-            n_ev, n_obs = len(buf.ev_t), len(buf.obs_t)
-            if status == 1:
-                n_ev *= 2
-            elif status == 2:
-                n_obs *= 2
-            else:
-                raise RuntimeError(f"kernel status {status} for patient {p}")
-            if max(n_ev, n_obs) > MAX_BUFFER_ROWS:
-                raise RuntimeError(f"patient {p}: output exceeds {MAX_BUFFER_ROWS} rows")
-            buf = _Buffers(n_ev, n_obs, n_traj, n_org, max_les)
+        arrays = _schedule_arrays(sch, obs)
+        buf = _run_one(inputs, th, arrays, seed, int(p), buf)
         s = buf.summary
         summaries[idx] = s
         ne, nt, nl, no = int(s[S_N_EVENTS]), int(s[S_N_TRAJ]), int(s[S_N_LESIONS]), int(s[S_N_OBS])
@@ -143,15 +107,14 @@ def run_batch(
         parts["les_organ"].append(buf.les_organ[:nl].copy())
         parts["les_born"].append(buf.les_born[:nl].copy())
         parts["les_end"].append(buf.les_end[:nl].copy())
-        parts["les_max_cells"].append(buf.les_max[:nl].copy())
+        parts["les_max_cells"].append(buf.les_max_cells[:nl].copy())
         parts["obs_patient"].append(np.full(no, p, dtype=np.int64))
-        parts["obs_t"].append(buf.obs_t[:no].copy())
+        parts["obs_t"].append(buf.obs_time[:no].copy())
         parts["obs_lesion"].append(buf.obs_lesion[:no].copy())
         parts["obs_organ"].append(buf.obs_organ[:no].copy())
         parts["obs_cells"].append(buf.obs_cells[:no].copy())
         if progress is not None:
             progress(1)
-    width = 1 + N_TRAJ_FIXED + 2 * n_org
     cat = {
         k: (np.concatenate(v) if v else np.zeros((0, width) if k == "traj" else 0))
         for k, v in parts.items()
@@ -159,6 +122,37 @@ def run_batch(
     return BatchOutput(
         n_organs=n_org, summary=summaries, patients=np.asarray(patients, dtype=np.int64), **cat
     )
+
+
+def _schedule_arrays(sch: Schedule, obs_t_days: np.ndarray) -> ScheduleArrays:
+    """A schedule and scan days as the kernel reads them."""
+    return ScheduleArrays(
+        sch.mod_t_days, sch.mod_values, sch.resistant_rows(), sch.kill_t_days, sch.kill_target,
+        sch.kill_surviving_fraction, sch.kill_dormant, sch.spares(), obs_t_days,
+    )
+
+
+def _run_one(inputs: KernelInputs, theta: np.ndarray, sched: ScheduleArrays, seed: int,
+             patient: int, buf: Output) -> Output:
+    """Run one patient, doubling the event or scan buffer and starting over from the
+    patient's own seed whenever one runs out; returns the buffers that held the run."""
+    while True:
+        rng = patient_generator(seed, patient, ENGINE_STREAM)
+        status = run_patient(theta, inputs.organ_par, inputs.arrival, inputs.primary_site,
+                             inputs.primary_shed_per_day, sched, rng, buf)
+        if status == STATUS_OK:
+            return buf
+        n_ev, n_obs = len(buf.ev_t), len(buf.obs_time)
+        if status == STATUS_EVENTS_FULL:
+            n_ev *= 2
+        elif status == STATUS_OBSERVATIONS_FULL:
+            n_obs *= 2
+        else:
+            raise RuntimeError(f"kernel status {status} for patient {patient}")
+        if max(n_ev, n_obs) > MAX_BUFFER_ROWS:
+            raise RuntimeError(f"patient {patient}: output exceeds {MAX_BUFFER_ROWS} rows")
+        buf = new_output(n_ev, n_obs, buf.traj.shape[0], buf.traj.shape[1],
+                         len(buf.les_organ), len(buf.summary))
 
 
 _PART_KEYS = (

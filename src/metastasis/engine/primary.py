@@ -16,14 +16,25 @@ from numba import njit
 
 from metastasis.biology.emt import emt_step
 from metastasis.biology.growth import capacity_step, gompertz_rate_per_day
+from metastasis.biology.intravasation import emission_per_day, invasive_fraction
 from metastasis.biology.microenvironment import hypoxic_fraction
+from metastasis.engine.layout import P_CAP, P_E, P_H, P_M, P_RE, P_RH, P_RM
 from metastasis.engine.params import (
+    M_ANGIO,
+    M_EMISSION,
+    M_EMT,
+    M_GROWTH,
+    M_KILL,
     T_ANGIO_B,
     T_ANGIO_D,
     T_DT,
+    T_EMIT_ALPHA,
+    T_EMIT_M,
+    T_EMIT_STROMA,
     T_EMT_HYP,
     T_FH0,
     T_FM0,
+    T_HYB_W,
     T_K0,
     T_KEH,
     T_KHE,
@@ -53,6 +64,14 @@ def initial_primary(theta: np.ndarray):
     rh = h * f0
     rm = m * f0
     return e - re, h - rh, m - rm, re, rh, rm, theta[T_K0]
+
+
+@njit(cache=True)
+def initial_primary_array(theta: np.ndarray) -> np.ndarray:
+    """`initial_primary` as an array in `layout.P_*` order."""
+    p = np.empty(7)
+    p[P_E], p[P_H], p[P_M], p[P_RE], p[P_RH], p[P_RM], p[P_CAP] = initial_primary(theta)
+    return p
 
 
 @njit(cache=True)
@@ -97,6 +116,33 @@ def advance_primary(e, h, m, re, rh, rm, cap, theta, growth, kill, emt, angio, g
     b = theta[T_ANGIO_B] * angio * (1.0 + theta[T_VEGF_HYP] * hyp)
     cap = capacity_step(cap, n_new, b, theta[T_ANGIO_D], dt)
     return e, h, m, re, rh, rm, cap, hyp
+
+
+@njit(cache=True)
+def primary_step(p, body, s, mods, mods_r, step):
+    """Step 2: advance the primary (array in `state.P_*` order) by one step of `s.dt` days
+    under the segment's modifiers, and add its burden (cells) and shedding (cells/day, from
+    a spatial run while one supplies it, else m·N^α·φ) to its organ's totals in `body`."""
+    n_p = p[P_E] + p[P_H] + p[P_M] + p[P_RE] + p[P_RH] + p[P_RM]
+    if n_p <= 0.0:
+        return
+    th = s.theta
+    e, h, m, re, rh, rm, cap, _ = advance_primary(
+        p[P_E], p[P_H], p[P_M], p[P_RE], p[P_RH], p[P_RM], p[P_CAP], th, mods[M_GROWTH], mods[M_KILL],
+        mods[M_EMT], mods[M_ANGIO], mods_r[M_GROWTH], mods_r[M_KILL], s.dt,
+    )
+    p[P_E], p[P_H], p[P_M], p[P_RE], p[P_RH], p[P_RM], p[P_CAP] = e, h, m, re, rh, rm, cap
+    n_new = e + h + m + re + rh + rm
+    phi = invasive_fraction(e + re, h + rh, m + rm, th[T_HYB_W])
+    if step < s.shed_override.shape[0]:
+        shed_p = s.shed_override[step] * mods[M_EMISSION]
+    else:
+        shed_p = emission_per_day(n_new, phi, th[T_EMIT_M], th[T_EMIT_ALPHA]) \
+            * th[T_EMIT_STROMA] * mods[M_EMISSION]
+    body.shed[s.site] += shed_p
+    if s.res_on and n_new > 0.0:
+        body.shed_res[s.site] += shed_p * (re + rh + rm) / n_new
+    body.burden[s.site] += n_new
 
 
 @njit(cache=True)

@@ -1,0 +1,261 @@
+"""The kernel's typed containers: settings, schedule, output buffers and a patient's state.
+
+The schedule and the output buffers cross from Python as named tuples of NumPy arrays.
+Inside the kernel, the settings, the output buffers and the patient's state are Numba
+structrefs: a step function that takes one gets a single reference, where a tuple of
+arrays would cost a reference-count update per array on every call. Scalars that change
+during a run live in small arrays indexed by the constants below.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit
+from numba.core import types
+from numba.experimental import structref
+
+from metastasis.engine.layout import N_COUNTERS
+from metastasis.engine.params import (
+    T_CASCADE_STEP,
+    T_DORM_ODE,
+    T_DT,
+    T_END,
+    T_L_BIRTH,
+    T_L_ODE_STEP,
+    T_MAX_LESIONS,
+    T_RECORD,
+    T_STOCH_THR,
+)
+from metastasis.engine.primary import resistance_settings
+
+RESISTANT_SUBSTEP_DAYS = 7.0
+"""Longest sub-step of a large two-clone lesion: the clones share one capacity, so no closed
+form exists and each sub-step freezes the Gompertz rates (numerical setting, not biology)."""
+
+# lesion counters (`Lesions.n`)
+L_BORN = 0  # slots used (lesion ids are slot + 1; slots are never reused)
+L_ALIVE = 1  # lesions alive
+L_SMALL = 2  # lesions below the stochastic threshold
+L_DROPPED = 3  # colonies not founded because every slot was used
+N_LESION_COUNTERS = 4
+
+# cascade scalars (`Cascade.scalars`)
+C_LOST = 0  # intensity of shed cells lost before arrest, this record interval
+C_T_START = 1  # start of the current cascade interval (days)
+N_CASCADE_SCALARS = 2
+
+
+def _unliteral_fields(self, fields):
+    return tuple((name, types.unliteral(typ)) for name, typ in fields)
+
+
+def _structref(name: str, fields: tuple[str, ...], doc: str) -> type:
+    """A structref type and its proxy class; the proxy's constructor (in compiled code)
+    takes the fields in order, and from Python each field reads as an attribute."""
+    typ = type(name + "Type", (types.StructRef,), {"preprocess_fields": _unliteral_fields})
+    structref.register(typ)
+    attrs: dict[str, object] = {"__doc__": doc, "fields": fields}
+    for f in fields:
+        ns: dict[str, object] = {"njit": njit}
+        exec(f"def get(st):\n    return st.{f}\n", ns)  # an attribute getter for Python
+        attrs[f] = property(lambda self, g=njit(ns["get"]): g(self))
+    proxy = type(name, (structref.StructRefProxy,), attrs)
+    structref.define_proxy(proxy, typ, list(fields))
+    return proxy
+
+
+SETTINGS_FIELDS = (
+    "theta",  # scalar parameters, indexed by params.T_*
+    "organ_par",  # (len(ORGAN_PAR_NAMES), organs)
+    "arrival",  # (organs, organs): P(a cell shed from row arrests in column)
+    "site",  # organ index of the primary
+    "shed_override",  # primary emission per step while a spatial run supplies it
+    "dt",  # step (days)
+    "n_steps",  # steps to the end of follow-up
+    "rec_every",  # steps between record rows
+    "cas_every",  # steps between cascade draws
+    "ode_every",  # steps between ODE updates of one large lesion
+    "dt_ode",  # days of one such update
+    "n_res_sub",  # sub-steps of a two-clone large-lesion update
+    "thr",  # stochastic threshold (cells)
+    "d_ode",  # dormant pools at or above this follow their mean (cells)
+    "birth",  # per-cell division rate of small lesions (1/day)
+    "res_on",  # whether a resistant clone is tracked
+    "mu_div",  # mutation rate per day of a dividing sensitive cell
+    "fit_r",  # growth fitness of the resistant clone (1 − cost)
+    "max_les",  # lesion slots
+)
+Settings = _structref("Settings", SETTINGS_FIELDS,
+                      "A patient's parameters and the numerical settings derived from them.")
+
+
+class ScheduleArrays(NamedTuple):
+    """A patient's therapy schedule and scan days, as the kernel reads them."""
+
+    mod_t: np.ndarray  # segment start days
+    mod_v: np.ndarray  # (segments, modifiers) of the sensitive clone
+    mod_vr: np.ndarray  # (segments, modifiers) of the resistant clone
+    kill_t: np.ndarray  # kill days
+    kill_target: np.ndarray  # organ index or KILL_* code
+    kill_frac: np.ndarray  # surviving fraction
+    kill_dormant: np.ndarray  # whether dormant cells are hit too
+    kill_spare: np.ndarray  # whether the resistant clone is spared
+    obs_t: np.ndarray  # scan days
+
+
+class Output(NamedTuple):
+    """Output buffers of one patient, filled by the kernel; `ctr` counts rows (layout.C_*)."""
+
+    ev_t: np.ndarray
+    ev_type: np.ndarray
+    ev_organ: np.ndarray
+    ev_lesion: np.ndarray
+    ev_value: np.ndarray
+    traj: np.ndarray
+    les_organ: np.ndarray
+    les_born: np.ndarray
+    les_end: np.ndarray
+    les_max_cells: np.ndarray
+    obs_time: np.ndarray
+    obs_lesion: np.ndarray
+    obs_organ: np.ndarray
+    obs_cells: np.ndarray
+    summary: np.ndarray
+    ctr: np.ndarray
+
+
+Recorder = _structref("Recorder", Output._fields,
+                      "The output buffers of `Output`, as one reference for the kernel.")
+
+LESION_FIELDS = (
+    "cells", "cap", "res", "alive", "shed", "next_t", "qcond",
+    "alive_idx", "alive_pos", "sm_idx", "sm_pos", "bk", "bk_n", "bk_pos",
+    "organ_burden", "organ_shed", "organ_shed_res", "n", "first_t",
+    "organ", "born", "end", "max_cells",
+)
+Lesions = _structref("Lesions", LESION_FIELDS, """Metastases, one slot each (slot + 1 is the lesion id).
+
+cells, cap (vascular capacity), res (resistant cells), alive, shed (cells/day), next_t (a
+small lesion's next birth or death, days), qcond (death/birth ratio a new colony is
+conditioned on, −1: none); index lists of living and of small lesions; bk (ode_every ×
+slots) the large lesions per ODE bucket; per-organ running sums of burden (cells) and
+shedding (cells/day); counters n (L_*); first_t [day of the first lesion]; and the per-slot
+outputs organ, born, end, max_cells, which are the `Output`'s lesion arrays.""")
+
+BODY_FIELDS = ("burden", "shed", "shed_res")
+Body = _structref("Body", BODY_FIELDS,
+                  "Per-organ totals of this step: burden (cells) and shedding (cells/day).")
+
+CASCADE_FIELDS = (
+    "dormant_v", "extrav_v", "arrest_v", "pend_src", "cas_shed", "cas_shed_res",
+    "dormant", "dres", "acc_seed_src", "acc_arrest_fail", "acc_extrav_fail",
+    "cnt_dormant_in", "cnt_woke", "scalars",
+    "lam_dorm", "lam_res", "fmix", "d_old", "in_now", "p_leave", "share_wake",
+    "p_wake_step", "stay_factor", "wake_lam_o", "woke_o", "split_n", "arr_cnt", "extr_cnt",
+)
+Cascade = _structref("Cascade", CASCADE_FIELDS, """Dissemination and dormancy.
+
+Funnel matrices (organs × organs: P(arrested / extravasated / dormant in column | shed from
+row)); shed cells per source pending, and pooled over the cascade interval; dormant cells
+(and resistant ones) per organ; record-interval accumulators; scalars (C_*); per-organ
+scratch of the cascade and the dormant fates.""")
+
+PATIENT_FIELDS = ("primary", "les", "body", "cas")
+Patient = _structref("Patient", PATIENT_FIELDS,
+                     "Everything that changes during one patient's run: the primary (P_*), "
+                     "its lesions, this step's body totals and the cascade.")
+
+
+@njit(cache=True)
+def make_settings(theta, organ_par, arrival, site, shed_override, slots):
+    """Settings of one patient; `slots` caps the lesion slots at the output's capacity."""
+    dt = theta[T_DT]
+    ode_every = max(1, int(round(theta[T_L_ODE_STEP] / dt)))
+    dt_ode = ode_every * dt
+    res_on, mu_div, fit_r = resistance_settings(theta)
+    return Settings(
+        theta, organ_par, arrival, site, shed_override, dt,
+        int(math.ceil(theta[T_END] / dt - 1e-9)),
+        max(1, int(round(theta[T_RECORD] / dt))),
+        max(1, int(round(theta[T_CASCADE_STEP] / dt))),
+        ode_every, dt_ode,
+        max(1, int(math.ceil(dt_ode / RESISTANT_SUBSTEP_DAYS))),
+        theta[T_STOCH_THR], theta[T_DORM_ODE], theta[T_L_BIRTH],
+        res_on, mu_div, fit_r,
+        min(int(theta[T_MAX_LESIONS]), slots),
+    )
+
+
+@njit(cache=True)
+def new_lesions(s, out, n_org):
+    """No lesions yet; per-slot outputs are the output's lesion arrays."""
+    m = s.max_les
+    return Lesions(
+        np.zeros(m), np.zeros(m), np.zeros(m), np.zeros(m, dtype=np.bool_), np.zeros(m),
+        np.zeros(m), np.full(m, -1.0),
+        np.zeros(m, dtype=np.int64), np.zeros(m, dtype=np.int64),
+        np.zeros(m, dtype=np.int64), np.zeros(m, dtype=np.int64),
+        np.zeros((s.ode_every, m), dtype=np.int64), np.zeros(s.ode_every, dtype=np.int64),
+        np.zeros(m, dtype=np.int64),
+        np.zeros(n_org), np.zeros(n_org), np.zeros(n_org),
+        np.zeros(N_LESION_COUNTERS, dtype=np.int64), np.full(1, math.inf),
+        out.les_organ, out.les_born, out.les_end, out.les_max_cells,
+    )
+
+
+@njit(cache=True)
+def new_cascade(n_org):
+    """Empty pools and accumulators."""
+    z = np.zeros
+    return Cascade(
+        z((n_org, n_org)), z((n_org, n_org)), z((n_org, n_org)),
+        z(n_org), z(n_org), z(n_org), z(n_org), z(n_org),
+        z(n_org), z(n_org), z(n_org), z(n_org), z(n_org, dtype=np.int64),
+        z(N_CASCADE_SCALARS),
+        z(n_org), z(n_org), z(n_org), z(n_org), z(n_org), z(n_org), z(n_org), z(n_org),
+        z(n_org), z(n_org), z(n_org, dtype=np.int64), z(n_org, dtype=np.int64),
+        z(n_org, dtype=np.int64), z(n_org, dtype=np.int64),
+    )
+
+
+@njit(cache=True)
+def new_patient(s, out, primary0):
+    """A patient at t = 0 with the given primary compartments (P_* order)."""
+    n_org = s.arrival.shape[0]
+    body = Body(np.zeros(n_org), np.zeros(n_org), np.zeros(n_org))
+    return Patient(primary0, new_lesions(s, out, n_org), body, new_cascade(n_org))
+
+
+@njit(cache=True)
+def recorder(out):
+    """The `Output` tuple's buffers as one `Recorder` reference."""
+    return Recorder(out.ev_t, out.ev_type, out.ev_organ, out.ev_lesion, out.ev_value, out.traj,
+                    out.les_organ, out.les_born, out.les_end, out.les_max_cells, out.obs_time,
+                    out.obs_lesion, out.obs_organ, out.obs_cells, out.summary, out.ctr)
+
+
+@njit(cache=True)
+def clear_body(body, res_on):
+    """Zero the per-organ totals at the start of a step's growth."""
+    for o in range(body.burden.shape[0]):
+        body.shed[o] = 0.0
+        body.burden[o] = 0.0
+        if res_on:
+            body.shed_res[o] = 0.0
+
+
+def new_output(n_ev: int, n_obs: int, n_traj: int, n_traj_cols: int, max_les: int,
+               n_summary: int) -> Output:
+    """Output buffers of the given row capacities."""
+    return Output(
+        np.empty(n_ev), np.empty(n_ev, dtype=np.int8), np.empty(n_ev, dtype=np.int16),
+        np.empty(n_ev, dtype=np.int32), np.empty(n_ev),
+        np.empty((n_traj, n_traj_cols)),
+        np.empty(max_les, dtype=np.int16), np.empty(max_les), np.empty(max_les),
+        np.empty(max_les),
+        np.empty(n_obs), np.empty(n_obs, dtype=np.int32), np.empty(n_obs, dtype=np.int16),
+        np.empty(n_obs), np.empty(n_summary), np.zeros(N_COUNTERS, dtype=np.int64),
+    )
