@@ -94,6 +94,7 @@ def test_notch_gain_p53_loss_has_only_metastatic_stable_states(network) -> None:
     assert (states.Metastasis == 1).all() and (states.Apoptosis == 0).all()
 
 
+@pytest.mark.slow
 def test_notch_gain_p53_loss_sends_every_trajectory_to_metastasis(network) -> None:
     res = simulate(network, mutants={"NICD": 1, "p53": 0}, sample_count=2000, seed=1)
     final = {_canonical(k): v for k, v in res.last_window_probabilities.items()}

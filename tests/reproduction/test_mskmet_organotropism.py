@@ -17,6 +17,7 @@ from metastasis.cohort.organotropism import FIVE_SITES, comparison_table, rankin
 PATIENTS = 400
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("preset", sorted(metastasis.available_presets()))
 def test_five_sites_within_ten_points_and_ranking(preset):
     sc = metastasis.load_scenario(preset)

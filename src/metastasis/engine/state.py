@@ -10,7 +10,8 @@ during a run live in small arrays indexed by the constants below.
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import numpy as np
 from numba import njit
@@ -52,6 +53,14 @@ def _unliteral_fields(self, fields):
     return tuple((name, types.unliteral(typ)) for name, typ in fields)
 
 
+def _getter(field: str) -> Callable[[Any], Any]:
+    """A Python-side reader of one structref field (compiled on first use)."""
+    ns: dict[str, Any] = {}
+    exec(f"def get(st):\n    return st.{field}\n", ns)
+    compiled = njit(ns["get"])
+    return lambda self: compiled(self)
+
+
 def _structref(name: str, fields: tuple[str, ...], doc: str) -> type:
     """A structref type and its proxy class; the proxy's constructor (in compiled code)
     takes the fields in order, and from Python each field reads as an attribute."""
@@ -59,9 +68,7 @@ def _structref(name: str, fields: tuple[str, ...], doc: str) -> type:
     structref.register(typ)
     attrs: dict[str, object] = {"__doc__": doc, "fields": fields}
     for f in fields:
-        ns: dict[str, object] = {"njit": njit}
-        exec(f"def get(st):\n    return st.{f}\n", ns)  # an attribute getter for Python
-        attrs[f] = property(lambda self, g=njit(ns["get"]): g(self))
+        attrs[f] = property(_getter(f))
     proxy = type(name, (structref.StructRefProxy,), attrs)
     structref.define_proxy(proxy, typ, list(fields))
     return proxy

@@ -29,6 +29,7 @@ def _free_growth(**extra):
     )
 
 
+@pytest.mark.slow
 def test_synchronous_growth_doubles_every_doubling_time():
     p = _free_growth(**{"cells.doubling_time_E": 0.05, "cells.doubling_time_M": 0.08})
     model = SpatialModel(p, seed=3)
