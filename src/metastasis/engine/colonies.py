@@ -45,12 +45,14 @@ def small_propensities(ns, nr, cap, lam, lam_r, birth, loss, loss_r, q_cond):
 
 
 @njit(cache=True)
-def run_small(rng, ns, nr, t_ev, t_stop, cap, lam, lam_r, birth, loss, loss_r, thr, q_cond):
+def run_small(rng, ns, nr, t_ev, t_stop, cap, rates, birth, thr, q_cond):
     """Births and deaths of a small lesion, event by event, from the event due at t_ev until
     the next event falls after t_stop or the colony dies out or reaches `thr` cells.
+    `rates` = (λ, λ_r, loss, loss_r) of `small_lesion_params`.
 
     Returns (ns, nr, time of the next pending event, or of the last event when it stopped).
     """
+    lam, lam_r, loss, loss_r = rates
     a1, a2, a3, a4 = small_propensities(ns, nr, cap, lam, lam_r, birth, loss, loss_r, q_cond)
     while True:
         u = rng.random() * (a1 + a2 + a3 + a4)

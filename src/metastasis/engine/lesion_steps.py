@@ -185,8 +185,8 @@ def _run_colony(les, s, mods, mods_r, rng, i, t_next):
     ns = int(les.cells[i]) - nr
     lam, lam_r, loss, loss_r = small_lesion_params(s.theta, s.organ_par, les.organ[i], mods,
                                                    mods_r, s.fit_r)
-    ns, nr, t_ev = run_small(rng, ns, nr, les.next_t[i], t_next, les.cap[i], lam, lam_r,
-                             s.birth, loss, loss_r, s.thr, les.qcond[i])
+    ns, nr, t_ev = run_small(rng, ns, nr, les.next_t[i], t_next, les.cap[i],
+                             (lam, lam_r, loss, loss_r), s.birth, s.thr, les.qcond[i])
     if ns + nr >= s.thr:
         d_s, d_r, _ = small_rates(ns, nr, les.cap[i], lam, lam_r, s.birth, loss, loss_r)
         q = min(d_s / s.birth, 1.0) ** ns * min(d_r / s.birth, 1.0) ** nr

@@ -25,6 +25,7 @@ from metastasis.engine.params import (
     M_EMT,
     M_GROWTH,
     M_KILL,
+    MODIFIER_DEFAULTS,
     T_ANGIO_B,
     T_ANGIO_D,
     T_DT,
@@ -50,6 +51,9 @@ from metastasis.engine.params import (
     T_RES_MU,
     T_VEGF_HYP,
 )
+
+UNTREATED = tuple(float(x) for x in MODIFIER_DEFAULTS)
+"""Modifier tuple with every rate at its default (no therapy)."""
 
 
 @njit(cache=True)
@@ -82,15 +86,19 @@ def resistance_settings(theta: np.ndarray):
 
 
 @njit(cache=True)
-def advance_primary(e, h, m, re, rh, rm, cap, theta, growth, kill, emt, angio, growth_r,
-                    kill_r, dt):
-    """One step of the primary: Gompertz growth per phenotype under K, EMT, mutation to the
-    resistant clone, K by Hahnfeldt's law. `growth`, `emt`, `angio` multiply their rates and
-    `kill` is an extra death hazard (1/day); the `_r` pair applies to the resistant clone.
+def advance_primary(comp, theta, mods, mods_r, dt):
+    """One step of dt days of the primary `comp` = (E, H, M, resistant E, H, M, K): Gompertz
+    growth per phenotype under K, EMT, mutation to the resistant clone, K by Hahnfeldt's law.
+    Of the modifier tuples (params.MODIFIER_NAMES order; `mods_r` for the resistant clone),
+    growth, EMT and angiogenesis multiply their rates and the extra death hazard (1/day)
+    kills.
 
     Returns (e, h, m, re, rh, rm, K, hypoxic fraction at the start of the step); a primary
     that falls below one cell is removed.
     """
+    e, h, m, re, rh, rm, cap = comp
+    growth, kill, emt, angio = mods[M_GROWTH], mods[M_KILL], mods[M_EMT], mods[M_ANGIO]
+    growth_r, kill_r = mods_r[M_GROWTH], mods_r[M_KILL]
     res_on, mu_div, fit_r = resistance_settings(theta)
     n_p = e + h + m + re + rh + rm
     hyp = hypoxic_fraction(n_p, cap)
@@ -127,10 +135,8 @@ def primary_step(p, body, s, mods, mods_r, step):
     if n_p <= 0.0:
         return
     th = s.theta
-    e, h, m, re, rh, rm, cap, _ = advance_primary(
-        p[P_E], p[P_H], p[P_M], p[P_RE], p[P_RH], p[P_RM], p[P_CAP], th, mods[M_GROWTH], mods[M_KILL],
-        mods[M_EMT], mods[M_ANGIO], mods_r[M_GROWTH], mods_r[M_KILL], s.dt,
-    )
+    comp = (p[P_E], p[P_H], p[P_M], p[P_RE], p[P_RH], p[P_RM], p[P_CAP])
+    e, h, m, re, rh, rm, cap, _ = advance_primary(comp, th, mods, mods_r, s.dt)
     p[P_E], p[P_H], p[P_M], p[P_RE], p[P_RH], p[P_RM], p[P_CAP] = e, h, m, re, rh, rm, cap
     n_new = e + h + m + re + rh + rm
     phi = invasive_fraction(e + re, h + rh, m + rm, th[T_HYB_W])
@@ -170,8 +176,8 @@ def _untreated(theta: np.ndarray, target_cells: float, t_max_days: float) -> tup
             return step * dt, n_p
         if n_p <= 0.0 or step == n_steps:
             return math.inf, n_p
-        e, h, m, re, rh, rm, cap, _ = advance_primary(e, h, m, re, rh, rm, cap, theta, 1.0,
-                                                      0.0, 1.0, 1.0, 1.0, 0.0, dt)
+        e, h, m, re, rh, rm, cap, _ = advance_primary((e, h, m, re, rh, rm, cap), theta,
+                                                      UNTREATED, UNTREATED, dt)
         if e + h + m + re + rh + rm <= 0.0:
             return math.inf, 0.0
     return math.inf, n_p
