@@ -19,7 +19,17 @@ from metastasis.engine.layout import (
     STATUS_OBSERVATIONS_FULL,
     STATUS_OK,
 )
-from metastasis.engine.params import T_DT, T_END, T_MAX_LESIONS, T_RECORD, KernelInputs, Schedule
+from metastasis.engine.params import (
+    T_DT,
+    T_END,
+    T_MAX_LESIONS,
+    T_RECORD,
+    KernelInputError,
+    KernelInputs,
+    Schedule,
+    check_observation_days,
+    check_thetas,
+)
 from metastasis.engine.rng import ENGINE_STREAM, patient_generator
 from metastasis.engine.state import Output, ScheduleArrays, new_output
 
@@ -71,10 +81,17 @@ def run_batch(
     `observe_t_days` its own scan days; without them every patient uses `inputs`.
     """
     theta, arrival = inputs.theta, inputs.arrival
-    if thetas is not None and thetas.shape != (len(patients), len(theta)):
-        raise ValueError(f"thetas has shape {thetas.shape}; expected {(len(patients), len(theta))}")
-    if observe_t_days is not None and len(observe_t_days) != len(patients):
-        raise ValueError(f"{len(observe_t_days)} scan schedules for {len(patients)} patients")
+    if thetas is not None:
+        thetas = check_thetas(thetas, len(patients))
+    if observe_t_days is not None:
+        if len(observe_t_days) != len(patients):
+            raise KernelInputError("observe_t_days", f"{len(observe_t_days)} scan schedules",
+                                   f"one per patient ({len(patients)})")
+        observe_t_days = [check_observation_days(o, f"observe_t_days[{i}]")
+                          for i, o in enumerate(observe_t_days)]
+    if schedules is not None and len(schedules) != len(patients):
+        raise KernelInputError("schedules", f"{len(schedules)} schedules",
+                               f"one per patient ({len(patients)})")
     n_org = arrival.shape[0]
     rows = theta[None, :] if thetas is None else thetas
     dt, t_end, rec = rows[:, T_DT].min(), rows[:, T_END].max(), rows[:, T_RECORD].min()
