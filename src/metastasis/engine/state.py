@@ -18,6 +18,7 @@ from numba import njit
 from numba.core import types
 from numba.experimental import structref
 
+from metastasis.engine.borrow import borrow
 from metastasis.engine.layout import N_COUNTERS
 from metastasis.engine.params import (
     T_CASCADE_STEP,
@@ -53,24 +54,35 @@ def _unliteral_fields(self, fields):
     return tuple((name, types.unliteral(typ)) for name, typ in fields)
 
 
-def _getter(field: str) -> Callable[[Any], Any]:
-    """A Python-side reader of one structref field (compiled on first use)."""
+def _getter(expr: str) -> Callable[[Any], Any]:
+    """A Python-side reader of `st.<expr>` for a structref (compiled on first use)."""
     ns: dict[str, Any] = {}
-    exec(f"def get(st):\n    return st.{field}\n", ns)
+    exec(f"def get(st):\n    return st.{expr}\n", ns)
     compiled = njit(ns["get"])
     return lambda self: compiled(self)
 
 
-def _structref(name: str, fields: tuple[str, ...], doc: str) -> type:
+def _structref(name: str, fields: tuple[str, ...], doc: str,
+               borrowed: tuple[str, ...] = ()) -> type:
     """A structref type and its proxy class; the proxy's constructor (in compiled code)
-    takes the fields in order, and from Python each field reads as an attribute."""
-    typ = type(name + "Type", (types.StructRef,), {"preprocess_fields": _unliteral_fields})
+    takes the fields in order. Fields named in `borrowed` hold `borrow.borrow` views whose
+    owners are the tuple in a last field `keep`, in the order of `borrowed`. From Python,
+    each field reads as an attribute; a borrowed one returns its owner."""
+    # both classes are module globals under their own names, so that Numba's cache pickles
+    # them by reference and every process gets the registered types back
+    typ = type(name + "Type", (types.StructRef,), {
+        "preprocess_fields": _unliteral_fields, "__module__": __name__,
+        "__qualname__": name + "Type"})
     structref.register(typ)
-    attrs: dict[str, object] = {"__doc__": doc, "fields": fields}
+    globals()[name + "Type"] = typ
+    attrs: dict[str, object] = {"__doc__": doc, "fields": fields, "__module__": __name__,
+                                "__qualname__": name}
     for f in fields:
-        attrs[f] = property(_getter(f))
+        expr = f"keep[{borrowed.index(f)}]" if f in borrowed else f
+        attrs[f] = property(_getter(expr))
+    all_fields = fields + ("keep",) if borrowed else fields
     proxy = type(name, (structref.StructRefProxy,), attrs)
-    structref.define_proxy(proxy, typ, list(fields))
+    structref.define_proxy(proxy, typ, list(all_fields))
     return proxy
 
 
@@ -96,7 +108,8 @@ SETTINGS_FIELDS = (
     "max_les",  # lesion slots
 )
 Settings = _structref("Settings", SETTINGS_FIELDS,
-                      "A patient's parameters and the numerical settings derived from them.")
+                      "A patient's parameters and the numerical settings derived from them.",
+                      borrowed=("theta", "organ_par", "arrival", "shed_override"))
 
 
 class ScheduleArrays(NamedTuple):
@@ -135,7 +148,8 @@ class Output(NamedTuple):
 
 
 Recorder = _structref("Recorder", Output._fields,
-                      "The output buffers of `Output`, as one reference for the kernel.")
+                      "The output buffers of `Output`, as one reference for the kernel.",
+                      borrowed=Output._fields)
 
 LESION_FIELDS = (
     "cells", "cap", "res", "alive", "shed", "next_t", "qcond",
@@ -150,11 +164,13 @@ small lesion's next birth or death, days), qcond (death/birth ratio a new colony
 conditioned on, −1: none); index lists of living and of small lesions; bk (ode_every ×
 slots) the large lesions per ODE bucket; per-organ running sums of burden (cells) and
 shedding (cells/day); counters n (L_*); first_t [day of the first lesion]; and the per-slot
-outputs organ, born, end, max_cells, which are the `Output`'s lesion arrays.""")
+outputs organ, born, end, max_cells, which are the `Output`'s lesion arrays.""",
+                     borrowed=LESION_FIELDS)
 
 BODY_FIELDS = ("burden", "shed", "shed_res")
 Body = _structref("Body", BODY_FIELDS,
-                  "Per-organ totals of this step: burden (cells) and shedding (cells/day).")
+                  "Per-organ totals of this step: burden (cells) and shedding (cells/day).",
+                  borrowed=BODY_FIELDS)
 
 CASCADE_FIELDS = (
     "dormant_v", "extrav_v", "arrest_v", "pend_src", "cas_shed", "cas_shed_res",
@@ -168,12 +184,13 @@ Cascade = _structref("Cascade", CASCADE_FIELDS, """Dissemination and dormancy.
 Funnel matrices (organs × organs: P(arrested / extravasated / dormant in column | shed from
 row)); shed cells per source pending, and pooled over the cascade interval; dormant cells
 (and resistant ones) per organ; record-interval accumulators; scalars (C_*); per-organ
-scratch of the cascade and the dormant fates.""")
+scratch of the cascade and the dormant fates.""", borrowed=CASCADE_FIELDS)
 
 PATIENT_FIELDS = ("primary", "les", "body", "cas")
 Patient = _structref("Patient", PATIENT_FIELDS,
                      "Everything that changes during one patient's run: the primary (P_*), "
-                     "its lesions, this step's body totals and the cascade.")
+                     "its lesions, this step's body totals and the cascade.",
+                     borrowed=("primary",))
 
 
 @njit(cache=True)
@@ -184,7 +201,7 @@ def make_settings(theta, organ_par, arrival, site, shed_override, slots):
     dt_ode = ode_every * dt
     res_on, mu_div, fit_r = resistance_settings(theta)
     return Settings(
-        theta, organ_par, arrival, site, shed_override, dt,
+        borrow(theta), borrow(organ_par), borrow(arrival), site, borrow(shed_override), dt,
         int(math.ceil(theta[T_END] / dt - 1e-9)),
         max(1, int(round(theta[T_RECORD] / dt))),
         max(1, int(round(theta[T_CASCADE_STEP] / dt))),
@@ -193,6 +210,7 @@ def make_settings(theta, organ_par, arrival, site, shed_override, slots):
         theta[T_STOCH_THR], theta[T_DORM_ODE], theta[T_L_BIRTH],
         res_on, mu_div, fit_r,
         min(int(theta[T_MAX_LESIONS]), slots),
+        (theta, organ_par, arrival, shed_override),
     )
 
 
@@ -200,16 +218,23 @@ def make_settings(theta, organ_par, arrival, site, shed_override, slots):
 def new_lesions(s, out, n_org):
     """No lesions yet; per-slot outputs are the output's lesion arrays."""
     m = s.max_les
-    return Lesions(
+    i8 = np.int64
+    keep = (
         np.zeros(m), np.zeros(m), np.zeros(m), np.zeros(m, dtype=np.bool_), np.zeros(m),
         np.zeros(m), np.full(m, -1.0),
-        np.zeros(m, dtype=np.int64), np.zeros(m, dtype=np.int64),
-        np.zeros(m, dtype=np.int64), np.zeros(m, dtype=np.int64),
-        np.zeros((s.ode_every, m), dtype=np.int64), np.zeros(s.ode_every, dtype=np.int64),
-        np.zeros(m, dtype=np.int64),
+        np.zeros(m, dtype=i8), np.zeros(m, dtype=i8), np.zeros(m, dtype=i8),
+        np.zeros(m, dtype=i8), np.zeros((s.ode_every, m), dtype=i8),
+        np.zeros(s.ode_every, dtype=i8), np.zeros(m, dtype=i8),
         np.zeros(n_org), np.zeros(n_org), np.zeros(n_org),
-        np.zeros(N_LESION_COUNTERS, dtype=np.int64), np.full(1, math.inf),
-        out.les_organ, out.les_born, out.les_end, out.les_max_cells,
+        np.zeros(N_LESION_COUNTERS, dtype=i8), np.full(1, math.inf),
+        out.keep[6], out.keep[7], out.keep[8], out.keep[9],
+    )
+    b = borrow
+    return Lesions(
+        b(keep[0]), b(keep[1]), b(keep[2]), b(keep[3]), b(keep[4]), b(keep[5]), b(keep[6]),
+        b(keep[7]), b(keep[8]), b(keep[9]), b(keep[10]), b(keep[11]), b(keep[12]),
+        b(keep[13]), b(keep[14]), b(keep[15]), b(keep[16]), b(keep[17]), b(keep[18]),
+        b(keep[19]), b(keep[20]), b(keep[21]), b(keep[22]), keep,
     )
 
 
@@ -217,14 +242,23 @@ def new_lesions(s, out, n_org):
 def new_cascade(n_org):
     """Empty pools and accumulators."""
     z = np.zeros
-    return Cascade(
+    i8 = np.int64
+    keep = (
         z((n_org, n_org)), z((n_org, n_org)), z((n_org, n_org)),
         z(n_org), z(n_org), z(n_org), z(n_org), z(n_org),
-        z(n_org), z(n_org), z(n_org), z(n_org), z(n_org, dtype=np.int64),
+        z(n_org), z(n_org), z(n_org), z(n_org), z(n_org, dtype=i8),
         z(N_CASCADE_SCALARS),
         z(n_org), z(n_org), z(n_org), z(n_org), z(n_org), z(n_org), z(n_org), z(n_org),
-        z(n_org), z(n_org), z(n_org, dtype=np.int64), z(n_org, dtype=np.int64),
-        z(n_org, dtype=np.int64), z(n_org, dtype=np.int64),
+        z(n_org), z(n_org), z(n_org, dtype=i8), z(n_org, dtype=i8),
+        z(n_org, dtype=i8), z(n_org, dtype=i8),
+    )
+    b = borrow
+    return Cascade(
+        b(keep[0]), b(keep[1]), b(keep[2]), b(keep[3]), b(keep[4]), b(keep[5]), b(keep[6]),
+        b(keep[7]), b(keep[8]), b(keep[9]), b(keep[10]), b(keep[11]), b(keep[12]),
+        b(keep[13]), b(keep[14]), b(keep[15]), b(keep[16]), b(keep[17]), b(keep[18]),
+        b(keep[19]), b(keep[20]), b(keep[21]), b(keep[22]), b(keep[23]), b(keep[24]),
+        b(keep[25]), b(keep[26]), b(keep[27]), keep,
     )
 
 
@@ -232,16 +266,20 @@ def new_cascade(n_org):
 def new_patient(s, out, primary0):
     """A patient at t = 0 with the given primary compartments (P_* order)."""
     n_org = s.arrival.shape[0]
-    body = Body(np.zeros(n_org), np.zeros(n_org), np.zeros(n_org))
-    return Patient(primary0, new_lesions(s, out, n_org), body, new_cascade(n_org))
+    totals = (np.zeros(n_org), np.zeros(n_org), np.zeros(n_org))
+    body = Body(borrow(totals[0]), borrow(totals[1]), borrow(totals[2]), totals)
+    return Patient(borrow(primary0), new_lesions(s, out, n_org), body, new_cascade(n_org),
+                   (primary0,))
 
 
 @njit(cache=True)
 def recorder(out):
     """The `Output` tuple's buffers as one `Recorder` reference."""
-    return Recorder(out.ev_t, out.ev_type, out.ev_organ, out.ev_lesion, out.ev_value, out.traj,
-                    out.les_organ, out.les_born, out.les_end, out.les_max_cells, out.obs_time,
-                    out.obs_lesion, out.obs_organ, out.obs_cells, out.summary, out.ctr)
+    b = borrow
+    return Recorder(b(out.ev_t), b(out.ev_type), b(out.ev_organ), b(out.ev_lesion),
+                    b(out.ev_value), b(out.traj), b(out.les_organ), b(out.les_born),
+                    b(out.les_end), b(out.les_max_cells), b(out.obs_time), b(out.obs_lesion),
+                    b(out.obs_organ), b(out.obs_cells), b(out.summary), b(out.ctr), out)
 
 
 @njit(cache=True)
