@@ -33,4 +33,5 @@ def borrow(a):
     dtype and memory); the caller keeps `a` alive for as long as the view is used."""
     if not a.flags.c_contiguous:
         raise ValueError("borrow: the array must be C-contiguous")
-    return carray(_as_pointer(a.ctypes.data), a.shape, a.dtype)
+    # the intrinsic takes the typing context first only at typing time
+    return carray(_as_pointer(a.ctypes.data), a.shape, a.dtype)  # type: ignore[call-arg]
