@@ -9,7 +9,8 @@ from metastasis.engine.colonies import next_small_event
 from metastasis.engine.events import EV_TREATMENT, NO_LESION
 from metastasis.engine.funnel import fold_pending, funnel_matrices
 from metastasis.engine.layout import P_E, P_H, P_M, P_RE, P_RH, P_RM
-from metastasis.engine.lesion_lists import organ_sums
+from metastasis.engine.lesion_lists import list_remove, organ_sums
+from metastasis.engine.lesion_steps import clear_lesion
 from metastasis.engine.params import (
     KILL_ALL_LESIONS,
     KILL_EVERYTHING,
@@ -85,12 +86,26 @@ def apply_kill(pt, s, out, mods, mods_r, rng, t, target, frac, dormant_too, spar
         i = les.alive_idx[kk]
         if target == KILL_ALL_LESIONS or target == KILL_EVERYTHING or target == les.organ[i]:
             _kill_lesion(les, s, rng, i, frac, spare)
+    _clear_emptied(les, out, t)
     if dormant_too:
         _kill_dormant(pt.cas, s, rng, target, frac, spare)
     organ_sums(les.alive_idx, les.n[L_ALIVE], les.organ, les.cells, les.shed, les.res,
                les.organ_burden, les.organ_shed, les.organ_shed_res)
     redraw_small_events(les, s, mods, mods_r, rng, t)
     emit(out, t, EV_TREATMENT, target, NO_LESION, frac)
+
+
+@njit(cache=True)
+def _clear_emptied(les, out, t):
+    """Small lesions that a kill left without a cell are cleared on the kill day."""
+    k = 0
+    while k < les.n[L_SMALL]:
+        i = les.sm_idx[k]
+        if les.cells[i] < 1.0:
+            les.n[L_SMALL] = list_remove(les.sm_idx, les.sm_pos, les.n[L_SMALL], i)
+            clear_lesion(les, out, i, 0.0, t)
+            continue
+        k += 1
 
 
 @njit(cache=True)

@@ -176,14 +176,10 @@ def test_kill_on_an_organ_hits_its_lesions_only_large_by_the_mean_small_binomial
     assert les.organ_shed[BRAIN] == pytest.approx(les.shed[big], rel=REL)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "therapy_step._kill_lesion leaves a small lesion killed to 0 cells alive on the small "
-    "list with next_t = inf: it is never cleared (no lesion_cleared event, end stays inf) "
-    "and keeps counting in L_ALIVE / L_SMALL and in scans."))
 def test_a_small_lesion_killed_to_zero_cells_is_cleared():
     """apply_kill with surviving fraction 0 on a 3-cell lesion leaves Binomial(3, 0) = 0
-    cells: the lesion should be gone (not alive, off both lists, one lesion_cleared event
-    on the kill day)."""
+    cells: the lesion is gone (not alive, off both lists, one lesion_cleared event on the
+    kill day)."""
     st = make_state()
     mods = mods_of()
     i = put_lesion(st, BRAIN, 3.0, 1e6, next_t=10.0)
