@@ -13,7 +13,7 @@ from metastasis.anatomy.organs import ORGANS
 from metastasis.clinical.readout import SYMPTOM_NAMES, clinical_readout
 from metastasis.engine.batch import BatchOutput, run_batch
 from metastasis.engine.events import EVENT_NAMES
-from metastasis.engine.kernel import N_TRAJ_FIXED
+from metastasis.engine.layout import N_TRAJ_FIXED
 from metastasis.engine.params import (
     KILL_ALL_LESIONS,
     KILL_EVERYTHING,

@@ -12,7 +12,7 @@ from metastasis.clinical.imaging import curve_for, detection_probability
 from metastasis.clinical.symptoms import onset_times, symptom_rules
 from metastasis.engine.batch import BatchOutput
 from metastasis.engine.events import EV_DETECTED, EV_SYMPTOM, PRIMARY_LESION_ID
-from metastasis.engine.kernel import N_TRAJ_FIXED, S_DEATH_CAUSE, S_DEATH_T
+from metastasis.engine.layout import N_TRAJ_FIXED, S_DEATH_CAUSE, S_DEATH_T
 from metastasis.engine.rng import CLINICAL_STREAM, patient_generator
 from metastasis.scenario.schema import Scenario
 from metastasis.units import CELLS_PER_MM3, cells_for_diameter

@@ -28,7 +28,7 @@ from metastasis.cohort.trial_loader import TrialPlan
 from metastasis.cohort.trial_tables import final_table
 from metastasis.engine.batch import BatchOutput, run_batch
 from metastasis.engine.events import PRIMARY_LESION_ID
-from metastasis.engine.kernel import S_DEATH_T, S_RESISTANT_CELLS, S_TUMOUR_CELLS
+from metastasis.engine.layout import S_DEATH_T, S_RESISTANT_CELLS, S_TUMOUR_CELLS
 from metastasis.engine.params import T_END, Schedule, build_inputs
 from metastasis.engine.primary import cells_at_day, first_day_at_size
 from metastasis.therapy import PatientContext

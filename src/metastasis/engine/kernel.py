@@ -58,8 +58,6 @@ from metastasis.engine.layout import (
     C_OBS,
     C_STATUS,
     C_TRAJ,
-    N_SUMMARY,
-    N_TRAJ_FIXED,
     P_E,
     P_H,
     P_M,
@@ -76,10 +74,7 @@ from metastasis.engine.layout import (
     S_N_TRAJ,
     S_RESISTANT_CELLS,
     S_TUMOUR_CELLS,
-    STATUS_EVENTS_FULL,
-    STATUS_OBSERVATIONS_FULL,
     STATUS_OK,
-    STATUS_TRAJECTORY_FULL,
 )
 from metastasis.engine.lesion_steps import (
     add_lesions_to_body,
@@ -100,13 +95,6 @@ from metastasis.engine.state import (
     recorder,
 )
 from metastasis.engine.therapy_step import apply_kill, enter_segment, modifier_tuple, segment_at
-
-__all__ = [
-    "N_SUMMARY", "N_TRAJ_FIXED", "S_DEATH_CAUSE", "S_DEATH_T", "S_DROPPED_LESIONS",
-    "S_FIRST_LESION_T", "S_N_EVENTS", "S_N_LESIONS", "S_N_OBS", "S_N_TRAJ",
-    "S_RESISTANT_CELLS", "S_TUMOUR_CELLS", "STATUS_EVENTS_FULL", "STATUS_OBSERVATIONS_FULL",
-    "STATUS_OK", "STATUS_TRAJECTORY_FULL", "run_patient",
-]
 
 
 @njit(cache=True, nogil=True)

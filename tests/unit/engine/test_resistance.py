@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from metastasis.engine.batch import run_batch
-from metastasis.engine.kernel import S_RESISTANT_CELLS, S_TUMOUR_CELLS
+from metastasis.engine.layout import S_RESISTANT_CELLS, S_TUMOUR_CELLS
 from metastasis.engine.params import (
     KILL_PRIMARY,
     M_KILL,
