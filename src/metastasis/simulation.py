@@ -11,7 +11,7 @@ import pandas as pd
 from metastasis._version import __version__
 from metastasis.anatomy.organs import ORGANS
 from metastasis.clinical.readout import SYMPTOM_NAMES, clinical_readout
-from metastasis.engine.batch import BatchOutput, run_batch
+from metastasis.engine.batch import BatchOutput
 from metastasis.engine.events import EVENT_NAMES
 from metastasis.engine.layout import N_TRAJ_FIXED
 from metastasis.engine.params import (
@@ -21,6 +21,8 @@ from metastasis.engine.params import (
     Schedule,
     build_inputs,
 )
+from metastasis.patients import prepare_cohort, run_cohort
+from metastasis.patients.table import patient_table
 from metastasis.result import SimulationResult
 from metastasis.scenario.loader import load_scenario
 from metastasis.scenario.schema import Scenario
@@ -122,8 +124,11 @@ def simulate(
 ) -> SimulationResult:
     """Simulate `patients` virtual patients of a scenario (preset name, TOML path or Scenario).
 
-    Patients are numbered `first_patient …`; patient i's randomness comes from (seed, i) only,
-    so any split of a cohort into calls gives the same rows. `years` overrides the follow-up.
+    Each patient is drawn from the scenario's population (sex, age, subtype, kinetics), is
+    simulated from its first malignant cell, diagnosed when its primary reaches its drawn
+    diameter, and followed for `years` after diagnosis (the scenario's `time.years` unless
+    given), or until death. Patients are numbered `first_patient …`; patient i's randomness
+    comes from (seed, i) only, so any split of a cohort into calls gives the same rows.
     """
     sc = load_scenario(scenario)
     if patients < 0:
@@ -134,14 +139,11 @@ def simulate(
         raise ValueError(f"seed = {seed}: expected a non-negative integer")
     inputs = build_inputs(sc, years=years)
     ids = list(range(first_patient, first_patient + patients))
-    out = run_batch(inputs, ids, seed, schedules=schedules, progress=progress)
+    cohort = prepare_cohort(sc, inputs, seed, ids, inputs.years)
+    out = run_cohort(sc, inputs, cohort, seed, schedules=schedules, progress=progress)
     clin = clinical_readout(out, sc, seed)
-    follow_up = inputs.years * 365.25
-    pats = clin.patient_columns
-    pats.insert(1, "arm", arm)
-    pats.insert(2, "genotype", sc.genotype.label())
-    pats["censored"] = pats.death_days.isna()
-    pats["follow_up_days"] = pats.death_days.fillna(follow_up)
+    pats = patient_table(clin.patient_columns, cohort, sc.population, arm=arm,
+                         genotype=sc.genotype.label())
     lesions = clin.lesions.copy()
     lesions["organ"] = pd.Categorical(
         np.asarray(ORGANS, dtype=object)[lesions.organ.to_numpy()],

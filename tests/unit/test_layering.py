@@ -31,6 +31,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("metastasis.scenario",),
     ("metastasis.engine",),
     ("metastasis.clinical",),
+    # Virtual patients: population draws, per-patient parameters, the clinical time axis.
+    ("metastasis.patients",),
     ("metastasis.cohort",),
     ("metastasis.report",),
     # The result of one simulation: tables, saved through io, plotted through report.

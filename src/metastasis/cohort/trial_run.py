@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -26,7 +25,7 @@ from metastasis.cohort.population import PatientDraw, assign_arms, draw_patient,
 from metastasis.cohort.therapy_schedule import build_schedule
 from metastasis.cohort.trial_loader import TrialPlan
 from metastasis.cohort.trial_tables import final_table
-from metastasis.engine.batch import BatchOutput, run_batch
+from metastasis.engine.batch import BatchOutput, concat_outputs, run_batch, subset_output
 from metastasis.engine.events import PRIMARY_LESION_ID
 from metastasis.engine.layout import S_DEATH_T, S_RESISTANT_CELLS, S_TUMOUR_CELLS
 from metastasis.engine.params import T_END, Schedule, build_inputs
@@ -41,13 +40,6 @@ NODE_MICROMETASTASIS_MM = 0.2
 """A nodal deposit counts as node-positive above 0.2 mm (AJCC 8th edition, pN1mi)."""
 T_STAGE_LIMITS_MM = (20.0, 50.0)
 """T1 ≤ 20 mm < T2 ≤ 50 mm < T3 (AJCC 8th edition breast size bands)."""
-
-_PER_PATIENT_KEYS = (
-    ("ev_patient", ("ev_t", "ev_type", "ev_organ", "ev_lesion", "ev_value")),
-    ("tr_patient", ("traj",)),
-    ("les_patient", ("les_id", "les_organ", "les_born", "les_end", "les_max_cells")),
-    ("obs_patient", ("obs_t", "obs_lesion", "obs_organ", "obs_cells")),
-)
 
 _Row = tuple[PatientDraw, int, float]
 """One drawn patient: the draw, the arm index and the diagnosis day (inf: never diagnosed)."""
@@ -65,36 +57,6 @@ class _Patient:
     effects: list[Effects]
     stops: dict[int, float]  # course index → stop day from diagnosis (inf: runs to the end)
     pending: set[int]  # on-progression courses not yet settled
-
-
-def _subset(out: BatchOutput, keep: np.ndarray) -> BatchOutput:
-    """The part of a batch output that belongs to the patients in `keep`."""
-    fields: dict[str, Any] = {"n_organs": out.n_organs}
-    for key, others in _PER_PATIENT_KEYS:
-        sel = np.isin(getattr(out, key), keep)
-        fields[key] = getattr(out, key)[sel]
-        for k in others:
-            fields[k] = getattr(out, k)[sel]
-    sel = np.isin(out.patients, keep)
-    fields["summary"] = out.summary[sel]
-    fields["patients"] = out.patients[sel]
-    return BatchOutput(**fields)
-
-
-def _concat(outs: list[BatchOutput]) -> BatchOutput:
-    """Batch outputs of disjoint patients, ordered by patient."""
-    fields: dict[str, Any] = {"n_organs": outs[0].n_organs}
-    for key, others in _PER_PATIENT_KEYS:
-        pat = np.concatenate([getattr(o, key) for o in outs])
-        order = np.argsort(pat, kind="stable")
-        fields[key] = pat[order]
-        for k in others:
-            fields[k] = np.concatenate([getattr(o, k) for o in outs])[order]
-    pats = np.concatenate([o.patients for o in outs])
-    order = np.argsort(pats, kind="stable")
-    fields["patients"] = pats[order]
-    fields["summary"] = np.concatenate([o.summary for o in outs])[order]
-    return BatchOutput(**fields)
 
 
 def _schedule(p: _Patient) -> Schedule:
@@ -198,7 +160,7 @@ def simulate_chunk(plan: TrialPlan, seed: int, patients: list[int]) -> dict[str,
                 break
             ids = np.array([p.patient for p in rerun])
             keep = np.setdiff1d(out.patients, ids)
-            out = _concat([_subset(out, keep), _run(plan, inputs, rerun, seed)])
+            out = concat_outputs([subset_output(out, keep), _run(plan, inputs, rerun, seed)])
             clin = clinical_readout(out, sc, seed)
         return _tables(plan, pats, rows, out, clin)
     return _tables(plan, pats, rows, None, None)

@@ -12,13 +12,11 @@ not enrolled (their rows say `enrolled = false`).
 
 from __future__ import annotations
 
-import math
-from statistics import NormalDist
 from typing import Annotated, Literal, get_args
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from metastasis.scenario.distributions import Distribution
 from metastasis.scenario.schema import Genotype, Modality
 from metastasis.therapy import AnyCourse
 
@@ -28,78 +26,6 @@ Prob = Annotated[float, Field(ge=0.0, le=1.0)]
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-_STANDARD_NORMAL = NormalDist()
-
-
-def _z(u: float) -> float:
-    """Standard normal quantile, with u kept inside (0, 1)."""
-    return _STANDARD_NORMAL.inv_cdf(min(max(u, 1e-300), 1.0 - 1e-16))
-
-
-def _given(value: float | None, name: str) -> float:
-    """`value`, which the distribution's validator has required to be set."""
-    if value is None:
-        raise ValueError(f"{name} is not set")
-    return value
-
-
-class Distribution(_Strict):
-    """A distribution of one per-patient number, optionally clipped to [min, max].
-
-    fixed: `value`; normal: `mean`, `sd`; lognormal: `median`, `sigma` (of the log);
-    uniform: `low`, `high`.
-    """
-
-    distribution: Literal["fixed", "normal", "lognormal", "uniform"]
-    value: float | None = None
-    mean: float | None = None
-    sd: Annotated[float, Field(ge=0.0)] | None = None
-    median: Pos | None = None
-    sigma: Annotated[float, Field(ge=0.0)] | None = None
-    low: float | None = None
-    high: float | None = None
-    min: float | None = None
-    max: float | None = None
-
-    @model_validator(mode="after")
-    def _complete(self) -> Distribution:
-        need = {"fixed": ("value",), "normal": ("mean", "sd"), "lognormal": ("median", "sigma"),
-                "uniform": ("low", "high")}[self.distribution]
-        missing = [k for k in need if getattr(self, k) is None]
-        if missing:
-            raise ValueError(f"a {self.distribution} distribution needs {', '.join(need)}; "
-                             f"missing {', '.join(missing)}")
-        if self.distribution == "uniform" and not (
-            _given(self.low, "low") < _given(self.high, "high")
-        ):
-            raise ValueError(f"uniform needs low < high, got low = {self.low}, high = {self.high}")
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min = {self.min} exceeds max = {self.max}")
-        return self
-
-    def sample(self, rng: np.random.Generator) -> float:
-        """One draw (always consumes exactly one standard draw, so streams stay aligned)."""
-        u = rng.random()
-        return self.quantile(u)
-
-    def quantile(self, u: float) -> float:
-        """Value at probability u, clipped to [min, max]."""
-        if self.distribution == "fixed":
-            x = float(_given(self.value, "value"))
-        elif self.distribution == "normal":
-            x = float(_given(self.mean, "mean") + _given(self.sd, "sd") * _z(u))
-        elif self.distribution == "lognormal":
-            x = float(_given(self.median, "median") * math.exp(_given(self.sigma, "sigma") * _z(u)))
-        else:
-            low, high = _given(self.low, "low"), _given(self.high, "high")
-            x = float(low + (high - low) * u)
-        if self.min is not None:
-            x = max(x, self.min)
-        if self.max is not None:
-            x = min(x, self.max)
-        return x
 
 
 class Parameter(Distribution):

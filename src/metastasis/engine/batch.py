@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -178,3 +179,42 @@ _PART_KEYS = (
     "les_patient", "les_id", "les_organ", "les_born", "les_end", "les_max_cells",
     "obs_patient", "obs_t", "obs_lesion", "obs_organ", "obs_cells",
 )
+
+
+_PER_PATIENT_KEYS = (
+    ("ev_patient", ("ev_t", "ev_type", "ev_organ", "ev_lesion", "ev_value")),
+    ("tr_patient", ("traj",)),
+    ("les_patient", ("les_id", "les_organ", "les_born", "les_end", "les_max_cells")),
+    ("obs_patient", ("obs_t", "obs_lesion", "obs_organ", "obs_cells")),
+)
+"""Per-patient columns of a BatchOutput: the patient column and the columns aligned with it."""
+
+
+def subset_output(out: BatchOutput, keep: np.ndarray) -> BatchOutput:
+    """The part of a batch output that belongs to the patients in `keep`."""
+    fields: dict[str, Any] = {"n_organs": out.n_organs}
+    for key, others in _PER_PATIENT_KEYS:
+        sel = np.isin(getattr(out, key), keep)
+        fields[key] = getattr(out, key)[sel]
+        for k in others:
+            fields[k] = getattr(out, k)[sel]
+    sel = np.isin(out.patients, keep)
+    fields["summary"] = out.summary[sel]
+    fields["patients"] = out.patients[sel]
+    return BatchOutput(**fields)
+
+
+def concat_outputs(outs: list[BatchOutput]) -> BatchOutput:
+    """Batch outputs of disjoint patients, ordered by patient."""
+    fields: dict[str, Any] = {"n_organs": outs[0].n_organs}
+    for key, others in _PER_PATIENT_KEYS:
+        pat = np.concatenate([getattr(o, key) for o in outs])
+        order = np.argsort(pat, kind="stable")
+        fields[key] = pat[order]
+        for k in others:
+            fields[k] = np.concatenate([getattr(o, k) for o in outs])[order]
+    pats = np.concatenate([o.patients for o in outs])
+    order = np.argsort(pats, kind="stable")
+    fields["patients"] = pats[order]
+    fields["summary"] = np.concatenate([o.summary for o in outs])[order]
+    return BatchOutput(**fields)

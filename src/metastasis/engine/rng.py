@@ -17,3 +17,6 @@ def patient_generator(seed: int, patient: int, stream: int) -> np.random.Generat
     """The Generator of one patient's stream."""
     ss = np.random.SeedSequence(entropy=seed, spawn_key=(patient, stream))
     return np.random.Generator(np.random.PCG64(ss))
+PATIENT_STREAM = 3
+"""Stream of a patient's characteristics (sex, age, subtype, kinetics; `metastasis.patients`).
+Stream 2 is a trial's per-patient draws (`cohort.population`)."""

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from metastasis.anatomy.organs import ORGANS
+from metastasis.scenario.population import Population
 
 NonNeg = Annotated[float, Field(ge=0.0)]
 Pos = Annotated[float, Field(gt=0.0)]
@@ -60,6 +61,13 @@ class TimeSettings(_Section):
     )
     record_interval_days: Pos = Field(
         30.0, description="interval of trajectory rows and aggregated cell-count events (days)"
+    )
+    follow_up_from: Literal["diagnosis", "first_cell"] = Field(
+        "diagnosis",
+        description="what `years` counts from: 'diagnosis' (each patient is followed for "
+        "`years` after its own diagnosis, and imaged only from diagnosis on) or 'first_cell' "
+        "(every patient for `years` from its first malignant cell, imaged on "
+        "clinical.imaging's schedule from then: a research protocol for mechanism studies)",
     )
 
     @model_validator(mode="after")
@@ -412,7 +420,10 @@ class Imaging(_Section):
     brain_modality: Modality | None = Field(
         "MRI", description="modality for the brain, if different (FDG uptake masks the brain)"
     )
-    start_day: NonNeg = Field(0.0, description="first scan (days from t = 0)")
+    start_day: NonNeg = Field(
+        0.0, description="first scan (days from diagnosis, 0 = the staging scan; from the "
+        "first malignant cell when time.follow_up_from = 'first_cell')"
+    )
     interval_days: Pos = Field(180.0, description="days between scans")
 
 
@@ -453,6 +464,7 @@ class Scenario(_Section):
     burden: Burden = Field(default_factory=Burden)
     resistance: Resistance = Field(default_factory=Resistance)
     clinical: Clinical = Field(default_factory=Clinical)
+    population: Population = Field(default_factory=Population)
 
     @field_validator("primary_site")
     @classmethod
@@ -474,6 +486,15 @@ class Scenario(_Section):
                 f"clinical.imaging.start_day ({self.clinical.imaging.start_day}) is after the end "
                 f"of follow-up ({follow_up_days:.0f} days)"
             )
+        pop = self.population
+        if self.primary_site == "prostate" and pop.female_share > 0.0:
+            raise ValueError(f"population.female_share = {pop.female_share}: a prostate "
+                             "primary needs 0 (women have no prostate)")
+        if self.primary_site == "breast" and pop.female_share < 1.0 \
+                and not pop.male_breast_lesions:
+            raise ValueError(f"population.female_share = {pop.female_share} with a breast "
+                             "primary needs population.male_breast_lesions = true (a male "
+                             "breast-cancer scenario), or female_share = 1")
         if self.primary.initial_cells > self.burden.lethal_total_cells:
             raise ValueError("primary.initial_cells exceeds burden.lethal_total_cells")
         return self

@@ -9,6 +9,7 @@ from metastasis.anatomy.routing import arrival_vector
 from metastasis.biology.circulation import ctc_survival
 from metastasis.biology.extravasation import extravasation_probability
 from metastasis.scenario.loader import scenario_from_dict
+from metastasis.scenario.population import Population
 
 YEARS = 8
 
@@ -71,7 +72,7 @@ def test_thinning_conserves_expectation():
     n0, phi, m, alpha = 1e9, 0.2, 5.0, 0.663
     sc = scenario_from_dict({
         "extends": "breast",
-        "time": {"years": 0.25, "record_interval_days": 30},
+        "time": {"years": 0.25, "record_interval_days": 30, "follow_up_from": "first_cell"},
         "primary": {"initial_cells": n0, "initial_capacity_cells": n0,
                     "gompertz_rate_per_day": 1e-300, "angiogenic_stimulation_per_day": 0.0,
                     "angiogenic_inhibition_per_day": 0.0},
@@ -81,6 +82,8 @@ def test_thinning_conserves_expectation():
                           "cluster_cell_fraction": 0.0, "tme_gain_applies": False},
         "dormancy": {"wake_per_day": 0.0, "ode_threshold_cells": 1e12},
     })
+    # identical patients: no spread of kinetics, no deaths from other causes
+    sc = sc.model_copy(update={"population": Population(other_cause_mortality=False)})
     res = metastasis.simulate(sc, patients=300, seed=3)
     c = sc.circulation
     surv = ctc_survival(c.transit_hours, c.shear_death_per_hour, c.nk_kill_per_hour,

@@ -1,0 +1,61 @@
+"""The `patients` table: who each patient was, when it was diagnosed, how it ended."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from metastasis.patients.cohort import PreparedCohort
+from metastasis.scenario.population import KINETIC_PARAMETERS, Population
+from metastasis.units import DAYS_PER_YEAR
+
+OTHER_CAUSE = "other"
+"""`death_cause` of a death from other causes (life table)."""
+
+
+def _status(pop: Population, names: tuple[str, ...], subtype: np.ndarray,
+            field: str) -> pd.array:
+    values = [getattr(pop.subtypes[n], field) for n in names]
+    return pd.array([values[i] for i in subtype], dtype="boolean")
+
+
+def patient_table(clinical: pd.DataFrame, cohort: PreparedCohort, pop: Population, *,
+                  arm: str, genotype: str) -> pd.DataFrame:
+    """One row per patient: characteristics, kinetics, diagnosis, clinical columns, outcome.
+
+    `clinical` is the clinical read-out's per-patient columns (in patient order). A patient
+    is diagnosed when its primary reaches its diameter at diagnosis before it dies; a patient
+    alive at the end of its simulation that ends on its other-cause death day died of other
+    causes.
+    """
+    d = cohort.draws
+    cancer_death = clinical.death_days.to_numpy(dtype=np.float64)
+    other = cohort.other_cause_death_days
+    died_other = np.isnan(cancer_death) & np.isfinite(other) & (cohort.end_days >= other - 1e-9)
+    death = np.where(died_other, other, cancer_death)
+    t_dx = cohort.diagnosis_days
+    diagnosed = np.isfinite(t_dx) & ~(death <= t_dx)
+    out = pd.DataFrame({
+        "patient": d.patient,
+        "arm": arm,
+        "genotype": genotype,
+        "sex": np.where(d.female, "female", "male"),
+        "subtype": np.asarray(d.subtype_names, dtype=object)[d.subtype],
+        "hormone_receptor_positive": _status(pop, d.subtype_names, d.subtype,
+                                             "hormone_receptor_positive"),
+        "her2_positive": _status(pop, d.subtype_names, d.subtype, "her2_positive"),
+        "age_at_first_cell_years": cohort.age_at_first_cell_years,
+        "age_at_diagnosis_years": np.where(
+            diagnosed, cohort.age_at_first_cell_years + t_dx / DAYS_PER_YEAR, np.nan),
+        "diagnosis_days": np.where(diagnosed, t_dx, np.nan),
+        "diagnosis_diameter_mm": np.where(diagnosed, d.diagnosis_diameter_mm, np.nan),
+    })
+    for name in KINETIC_PARAMETERS:
+        out[name] = d.kinetics[name]
+    rest = clinical.drop(columns=["patient", "death_days", "death_cause"])
+    out = pd.concat([out, rest.reset_index(drop=True)], axis=1)
+    out["death_days"] = np.where(np.isfinite(death), death, np.nan)
+    out["death_cause"] = np.where(died_other, OTHER_CAUSE, clinical.death_cause.to_numpy())
+    out["censored"] = out.death_days.isna()
+    out["follow_up_days"] = np.where(out.censored, cohort.end_days, out.death_days)
+    return out
