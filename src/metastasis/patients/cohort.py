@@ -95,7 +95,7 @@ def run_cohort(sc: Scenario, inputs: KernelInputs, cohort: PreparedCohort, seed:
     """Run the cohort, each sex with the organs it has; output ordered by patient."""
     outs = []
     for female in (True, False):
-        idx = np.flatnonzero(cohort.draws.female == female)
+        idx = np.flatnonzero(cohort.draws.female == female).tolist()
         if not len(idx):
             continue
         group = replace(inputs, organ_par=organ_par_for_sex(inputs.organ_par, female,
