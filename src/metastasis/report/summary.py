@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -18,6 +18,22 @@ def _when(days: float) -> str:
     return f"day {days:,.0f} ({days / DAYS_PER_YEAR:.1f} y)"
 
 
+def _who(row: Any) -> list[str]:
+    """The patient's characteristics and diagnosis (tables without them give no lines)."""
+    if "sex" not in row.index:
+        return []
+    out = [f"  {row.sex}, subtype {row.subtype}, first malignant cell at age "
+           f"{row.age_at_first_cell_years:.1f}; volume doubling time "
+           f"{row.volume_doubling_time_days:.0f} days"]
+    if np.isfinite(row.diagnosis_days):
+        out.append(f"  diagnosed:                {_when(row.diagnosis_days)} at age "
+                   f"{row.age_at_diagnosis_years:.1f}, primary {row.diagnosis_diameter_mm:.0f} mm")
+    else:
+        out.append("  diagnosed:                never (died before the primary reached its "
+                   "size at diagnosis)")
+    return out
+
+
 def patient_summary(result: SimulationResult, patient: int | None = None) -> str:
     """Sites and when they appeared, first detectability, symptoms, outcome."""
     pats = result.patients
@@ -28,6 +44,7 @@ def patient_summary(result: SimulationResult, patient: int | None = None) -> str
     lines = [
         f"Patient {pid} — {result.metadata.get('scenario', '')} "
         f"({row.genotype}, arm: {row.arm})",
+        *_who(row),
         f"  first metastasis founded: {_when(row.first_metastasis_days)}",
         f"  primary first detected:   {_when(row.primary_detected_days)}",
         f"  first metastasis detected: {_when(row.first_detection_days)}",
@@ -55,6 +72,8 @@ def patient_summary(result: SimulationResult, patient: int | None = None) -> str
         lines.append("  symptoms: none")
     if row.censored:
         lines.append(f"  outcome: alive at end of follow-up ({_when(row.follow_up_days)})")
+    elif row.death_cause == "other":
+        lines.append(f"  outcome: died of other causes {_when(row.death_days)}")
     else:
         lines.append(f"  outcome: died {_when(row.death_days)}, cause: {row.death_cause.replace('_', ' ')}")
     return "\n".join(lines)
