@@ -5,8 +5,9 @@ first day its untreated primary reaches its drawn diameter at diagnosis, and fol
 the scenario's follow-up after that (or until it dies of other causes; with
 `time.follow_up_from = "first_cell"` the follow-up counts from the first cell instead).
 Imaging happens only from diagnosis on: a staging scan at `clinical.imaging.start_day` after
-diagnosis, then every `interval_days`. The age at the first malignant cell is the drawn age at diagnosis minus the
-patient's own time to diagnosis, so ages at diagnosis follow the population's distribution.
+diagnosis, then every `interval_days`. The age at the first malignant cell is the drawn age at
+diagnosis minus the patient's own time to diagnosis, so ages at diagnosis follow the
+population's distribution.
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ class PreparedCohort:
     other_cause_death_days: np.ndarray
     end_days: np.ndarray
     observe_days: tuple[np.ndarray, ...]
-    reference_doubling_time_days: float
 
 
 def wild_type_theta(sc: Scenario, inputs: KernelInputs) -> np.ndarray:
@@ -64,12 +64,12 @@ def prepare_cohort(sc: Scenario, inputs: KernelInputs, seed: int, patients: Sequ
     draws = draw_patients(pop, seed, patients, ref)
     thetas = patient_thetas(inputs.theta, draws.kinetics, ref)
     horizon = pop.max_years_to_diagnosis * DAYS_PER_YEAR
-    target = np.pi / 6.0 * draws.diagnosis_diameter_mm**3 * CELLS_PER_MM3
+    target = np.pi / 6.0 * draws.diagnosis_diameter_mm**3 * CELLS_PER_MM3  # units' N(D), on arrays
     t_dx = days_to_size(thetas, target, horizon)
     found = np.isfinite(t_dx)
-    age0 = np.where(found, np.maximum(draws.age_at_diagnosis_years
-                                      - np.where(found, t_dx, 0.0) / DAYS_PER_YEAR, 0.0),
-                    draws.age_at_diagnosis_years)
+    # never diagnosed: the drawn age is taken as the age at the first cell
+    years_to_dx = np.where(found, t_dx, 0.0) / DAYS_PER_YEAR
+    age0 = np.maximum(draws.age_at_diagnosis_years - years_to_dx, 0.0)
     if pop.other_cause_mortality:
         other = other_cause_death_days(age0, draws.female, draws.other_cause_quantile)
     else:
@@ -86,7 +86,7 @@ def prepare_cohort(sc: Scenario, inputs: KernelInputs, seed: int, patients: Sequ
         (t + offsets[t + offsets <= e + 1e-9]) if np.isfinite(t) else np.zeros(0)
         for t, e in zip(anchor, end, strict=True)
     )
-    return PreparedCohort(draws, thetas, t_dx, age0, other, end, observe, ref)
+    return PreparedCohort(draws, thetas, t_dx, age0, other, end, observe)
 
 
 def run_cohort(sc: Scenario, inputs: KernelInputs, cohort: PreparedCohort, seed: int,
