@@ -21,7 +21,8 @@ from metastasis.engine.params import (
     Schedule,
     build_inputs,
 )
-from metastasis.patients import prepare_cohort, run_cohort
+from metastasis.patients import simulate_cohort
+from metastasis.patients.staging import stage_patients
 from metastasis.patients.table import patient_table
 from metastasis.result import SimulationResult
 from metastasis.scenario.loader import load_scenario
@@ -125,8 +126,9 @@ def simulate(
     """Simulate `patients` virtual patients of a scenario (preset name, TOML path or Scenario).
 
     Each patient is drawn from the scenario's population (sex, age, subtype, kinetics), is
-    simulated from its first malignant cell, diagnosed when its primary reaches its drawn
-    diameter, and followed for `years` after diagnosis (the scenario's `time.years` unless
+    simulated from its first malignant cell, diagnosed by the first route of its
+    `presentation` (symptoms, screening, incidental imaging, metastatic symptoms), and
+    followed for `years` after diagnosis (the scenario's `time.years` unless
     given), or until death. Patients are numbered `first_patient …`; patient i's randomness
     comes from (seed, i) only, so any split of a cohort into calls gives the same rows.
     """
@@ -139,10 +141,11 @@ def simulate(
         raise ValueError(f"seed = {seed}: expected a non-negative integer")
     inputs = build_inputs(sc, years=years)
     ids = list(range(first_patient, first_patient + patients))
-    cohort = prepare_cohort(sc, inputs, seed, ids, inputs.years)
-    out = run_cohort(sc, inputs, cohort, seed, schedules=schedules, progress=progress)
+    cohort, out = simulate_cohort(sc, inputs, seed, ids, inputs.years, schedules=schedules,
+                                  progress=progress)
     clin = clinical_readout(out, sc, seed)
-    pats = patient_table(clin.patient_columns, cohort, sc.population, arm=arm,
+    stages = stage_patients(out, clin.lesions, cohort, sc, seed)
+    pats = patient_table(clin.patient_columns, cohort, sc.population, stages, arm=arm,
                          genotype=sc.genotype.label())
     lesions = clin.lesions.copy()
     lesions["organ"] = pd.Categorical(

@@ -9,10 +9,10 @@ import pandas as pd
 
 from metastasis.anatomy.organs import ORGANS
 from metastasis.clinical.imaging import curve_for, detection_probability
-from metastasis.clinical.symptoms import onset_times, symptom_rules
+from metastasis.clinical.symptoms import onsets_by_patient, symptom_rules
 from metastasis.engine.batch import BatchOutput
 from metastasis.engine.events import EV_DETECTED, EV_SYMPTOM, PRIMARY_LESION_ID
-from metastasis.engine.layout import N_TRAJ_FIXED, S_DEATH_CAUSE, S_DEATH_T
+from metastasis.engine.layout import S_DEATH_CAUSE, S_DEATH_T
 from metastasis.engine.rng import CLINICAL_STREAM, patient_generator
 from metastasis.scenario.schema import Scenario
 from metastasis.units import CELLS_PER_MM3, cells_for_diameter
@@ -37,7 +37,6 @@ def clinical_readout(out: BatchOutput, scenario: Scenario, seed: int) -> Clinica
     """Detections at each scheduled scan, symptom onsets, sites and outcome per patient."""
     img = scenario.clinical.imaging
     n_org = out.n_organs
-    site = ORGANS.index(scenario.primary_site)
     curves = []
     for name in ORGANS:
         modality = img.brain_modality if name == "brain" and img.brain_modality else img.modality
@@ -55,12 +54,10 @@ def clinical_readout(out: BatchOutput, scenario: Scenario, seed: int) -> Clinica
         if sel.any():
             prob[sel] = detection_probability(diam[sel], curves[o])
     u = np.empty(len(diam))
-    rngs: dict[int, np.random.Generator] = {}
     starts = np.searchsorted(obs_p[order], out.patients, side="left")
     ends = np.searchsorted(obs_p[order], out.patients, side="right")
     for p, a, b in zip(out.patients, starts, ends, strict=True):
         rng = patient_generator(seed, int(p), CLINICAL_STREAM)
-        rngs[int(p)] = rng
         u[order[a:b]] = rng.random(b - a)
     hit = u < prob
     obs = pd.DataFrame({
@@ -94,27 +91,14 @@ def clinical_readout(out: BatchOutput, scenario: Scenario, seed: int) -> Clinica
     les["detected_days"] = det_idx.reindex(key).to_numpy()
     les["max_diameter_mm"] = _diameters(les.max_cells.to_numpy())
 
-    # ---- symptoms from organ burden trajectories (primary counted in its own organ)
-    rules = symptom_rules()
-    rule_organ = np.array([ORGANS.index(r.organ) for r in rules], dtype=np.int64)
-    b50 = np.array([r.burden50_cells for r in rules])
-    hmax = np.array([r.max_hazard_per_day for r in rules])
+    # ---- symptoms from metastatic burden trajectories
     sym_rows: list[tuple[int, float, int, str]] = []
-    tr_order = np.argsort(out.tr_patient, kind="stable")
-    tr_sorted = out.tr_patient[tr_order]
-    for p, rng in rngs.items():
-        a, b = np.searchsorted(tr_sorted, [p, p + 1])
-        if not scenario.clinical.symptoms or b <= a:
-            continue
-        tr = out.traj[tr_order[a:b]]
-        t = tr[:, 0]
-        burden = tr[:, 1 + N_TRAJ_FIXED: 1 + N_TRAJ_FIXED + n_org].copy()
-        burden[:, site] += tr[:, 1:4].sum(axis=1)
-        thresholds = rng.standard_exponential(len(rules))
-        onsets = onset_times(t, burden[:, rule_organ].T, b50, hmax, thresholds)
-        for rule, onset in zip(rules, onsets, strict=True):
-            if np.isfinite(onset):
-                sym_rows.append((p, float(onset), ORGANS.index(rule.organ), rule.symptom))
+    if scenario.clinical.symptoms:
+        rules = symptom_rules()
+        for p, onsets in onsets_by_patient(out, seed, ORGANS).items():
+            for rule, onset in zip(rules, onsets, strict=True):
+                if np.isfinite(onset):
+                    sym_rows.append((p, float(onset), ORGANS.index(rule.organ), rule.symptom))
     sym = pd.DataFrame(sym_rows, columns=["patient", "time_days", "organ", "detail"])
     sym_events = pd.DataFrame({
         "patient": sym.patient.to_numpy(dtype=np.int64),
@@ -146,7 +130,7 @@ def clinical_readout(out: BatchOutput, scenario: Scenario, seed: int) -> Clinica
     cols["first_metastasis_days"] = first_met.reindex(pats).to_numpy()
     cols["primary_detected_days"] = prim_det.reindex(pats).to_numpy()
     cols["first_detection_days"] = met_det.reindex(pats).to_numpy()
-    cols["first_symptom_days"] = first_sym.reindex(pats).to_numpy()
+    cols["first_symptom_days"] = first_sym.reindex(pats).to_numpy(dtype=np.float64)
     cols["sites"] = _site_list(apparent).reindex(pats).fillna("").to_numpy()
     cols["sites_any"] = _site_list(established).reindex(pats).fillna("").to_numpy()
     cols["n_metastases"] = established.groupby("patient").size().reindex(pats).fillna(0).astype(int).to_numpy()

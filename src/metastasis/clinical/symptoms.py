@@ -1,18 +1,26 @@
-"""Site symptoms: onset hazards that rise with the tumour burden in an organ.
+"""Site symptoms of metastases: onset hazards that rise with the metastatic burden in an organ.
 
 h(B) = h_max · B / (B + B50) per day, for each (organ, symptom) in `data/symptoms.csv`; the
 onset time is where the cumulative hazard, integrated over the burden trajectory (linear
-between recorded points), first exceeds an Exp(1) draw: exact for that trajectory.
+between recorded points), first exceeds an Exp(1) draw: exact for that trajectory. B is the
+burden of metastases only: the primary's own symptoms are presentation routes
+(`scenario.presentation`). The thresholds come from the patient's `SYMPTOM_STREAM`, so
+presentation and the read-out see the same onsets.
 """
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 import numpy as np
+
+from metastasis.engine.batch import BatchOutput
+from metastasis.engine.layout import N_TRAJ_FIXED
+from metastasis.engine.rng import SYMPTOM_STREAM, patient_generator
 
 
 @dataclass(frozen=True)
@@ -107,3 +115,30 @@ def onset_times(
             tau = np.where(flat, np.where(h0 > 0, need / h0, span), (root - h0) / safe)
         out[rows] = t_days[kk - 1] + np.clip(tau, 0.0, span)
     return out
+
+
+def symptom_thresholds(seed: int, patient: int) -> np.ndarray:
+    """The patient's Exp(1) threshold of each rule of `symptom_rules()`, in order."""
+    return patient_generator(seed, patient, SYMPTOM_STREAM).standard_exponential(
+        len(symptom_rules()))
+
+
+def onsets_by_patient(out: BatchOutput, seed: int, organs: Sequence[str]) -> dict[int, np.ndarray]:
+    """Onset day of every symptom rule for every patient of a batch (inf where none).
+
+    `organs` names the organ columns of the trajectories (`anatomy.organs.ORGANS`).
+    """
+    rules = symptom_rules()
+    rule_organ = np.array([list(organs).index(r.organ) for r in rules], dtype=np.int64)
+    b50 = np.array([r.burden50_cells for r in rules])
+    hmax = np.array([r.max_hazard_per_day for r in rules])
+    order = np.argsort(out.tr_patient, kind="stable")
+    tr_sorted = out.tr_patient[order]
+    result = {}
+    for p in out.patients.tolist():
+        a, b = np.searchsorted(tr_sorted, [p, p + 1])
+        tr = out.traj[order[a:b]]
+        burden = tr[:, 1 + N_TRAJ_FIXED: 1 + N_TRAJ_FIXED + out.n_organs]
+        result[int(p)] = onset_times(tr[:, 0], burden[:, rule_organ].T, b50, hmax,
+                                     symptom_thresholds(seed, int(p)))
+    return result

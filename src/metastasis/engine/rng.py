@@ -20,3 +20,12 @@ def patient_generator(seed: int, patient: int, stream: int) -> np.random.Generat
 PATIENT_STREAM = 3
 """Stream of a patient's characteristics (sex, age, subtype, kinetics; `metastasis.patients`).
 Stream 2 is a trial's per-patient draws (`cohort.population`)."""
+PRESENTATION_STREAM = 4
+"""Stream of a patient's routes to diagnosis: primary-symptom and incidental thresholds, then
+screening-round uniforms (`metastasis.patients.presentation`)."""
+SYMPTOM_STREAM = 5
+"""Stream of the thresholds of the site symptoms of metastases (`data/symptoms.csv`), shared
+by presentation and the clinical read-out so that both see the same onsets."""
+STAGING_STREAM = 6
+"""Stream of the staging work-up: whether involved regional nodes are found
+(`metastasis.patients.staging`)."""

@@ -1,11 +1,19 @@
-"""Virtual patients: who each patient is, and the kinetics that make it differ from the others.
+"""Virtual patients: who each patient is, how its cancer is diagnosed, and its kinetics.
 
 `draw_patients` draws sex, subtype, age and kinetic parameters from a scenario's population;
-`prepare_cohort` turns the draws into per-patient engine parameters, diagnosis days,
-other-cause death days and follow-up; `run_cohort` runs them, each sex with its own organs.
+`prepare_cohort` turns the draws into per-patient engine parameters, diagnosis by the
+primary's routes (`presentation`), other-cause death days and follow-up; `run_cohort` runs
+them once, each sex with its own organs; `simulate_cohort` does both and places diagnoses by
+metastatic symptoms.
 """
 
-from metastasis.patients.cohort import PreparedCohort, prepare_cohort, run_cohort
+from metastasis.patients.cohort import (
+    PreparedCohort,
+    prepare_cohort,
+    run_cohort,
+    simulate_cohort,
+)
 from metastasis.patients.draw import PatientDraws, draw_patients
 
-__all__ = ["PatientDraws", "PreparedCohort", "draw_patients", "prepare_cohort", "run_cohort"]
+__all__ = ["PatientDraws", "PreparedCohort", "draw_patients", "prepare_cohort", "run_cohort",
+           "simulate_cohort"]

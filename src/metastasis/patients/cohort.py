@@ -1,13 +1,20 @@
 """A cohort of drawn patients made ready for the engine, and run.
 
-Time axis: every patient is simulated from its first malignant cell. It is diagnosed on the
-first day its untreated primary reaches its drawn diameter at diagnosis, and followed for
-the scenario's follow-up after that (or until it dies of other causes; with
-`time.follow_up_from = "first_cell"` the follow-up counts from the first cell instead).
-Imaging happens only from diagnosis on: a staging scan at `clinical.imaging.start_day` after
-diagnosis, then every `interval_days`. The age at the first malignant cell is the drawn age at
-diagnosis minus the patient's own time to diagnosis, so ages at diagnosis follow the
-population's distribution.
+Time axis: every patient is simulated from its first malignant cell and diagnosed by the first
+route of `scenario.presentation` to fire: a symptom of the primary, incidental imaging or
+screening (all on the untreated primary's course, `patients.presentation`), or a symptom of
+its metastases. It is followed for the scenario's follow-up after diagnosis (or until it dies
+of other causes; with `time.follow_up_from = "first_cell"` the follow-up counts from the first
+cell instead). Imaging happens only from diagnosis on: a staging scan at
+`clinical.imaging.start_day` after diagnosis, then every `interval_days`.
+
+Metastatic symptoms need the metastases, so a cohort runs in two passes
+(`simulate_cohort`): every patient is run with its diagnosis by the primary's routes; a
+patient whose metastases cause symptoms before that day is diagnosed on the day of the first
+symptom and run again from its first cell with that diagnosis. The engine's course before
+diagnosis does not depend on what is scheduled from diagnosis (its random streams are the
+patient's own and therapy starts at diagnosis), so the second run repeats the first up to the
+new diagnosis day and the symptom falls on the same day.
 """
 
 from __future__ import annotations
@@ -17,12 +24,15 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from metastasis.engine.batch import BatchOutput, concat_outputs, run_batch
+from metastasis.anatomy.organs import ORGANS
+from metastasis.clinical.symptoms import onsets_by_patient, symptom_rules
+from metastasis.engine.batch import BatchOutput, concat_outputs, run_batch, subset_output
 from metastasis.engine.params import T_DT, T_END, KernelInputs, Schedule, build_inputs
-from metastasis.engine.primary import days_to_size
+from metastasis.engine.primary import cells_at_day
 from metastasis.patients.draw import PatientDraws, draw_patients
 from metastasis.patients.kinetics import doubling_time_days, patient_thetas
 from metastasis.patients.life_table import other_cause_death_days
+from metastasis.patients.presentation import R_METASTASIS, Presentations, primary_presentations
 from metastasis.patients.sex_organs import organ_par_for_sex
 from metastasis.scenario.schema import Genotype, Scenario
 from metastasis.units import CELLS_PER_MM3, DAYS_PER_YEAR
@@ -35,11 +45,26 @@ class PreparedCohort:
 
     draws: PatientDraws
     thetas: np.ndarray
-    diagnosis_days: np.ndarray
+    presentation: Presentations
     age_at_first_cell_years: np.ndarray
     other_cause_death_days: np.ndarray
     end_days: np.ndarray
     observe_days: tuple[np.ndarray, ...]
+
+    @property
+    def diagnosis_days(self) -> np.ndarray:
+        """Day of diagnosis from the first malignant cell (inf: never diagnosed)."""
+        return self.presentation.days
+
+    def take(self, idx: np.ndarray) -> PreparedCohort:
+        """The patients at positions `idx`."""
+        pres = Presentations(*(getattr(self.presentation, f)[idx]
+                               for f in Presentations.__dataclass_fields__))
+        return PreparedCohort(
+            self.draws.take(idx), self.thetas[idx], pres, self.age_at_first_cell_years[idx],
+            self.other_cause_death_days[idx], self.end_days[idx],
+            tuple(self.observe_days[i] for i in idx),
+        )
 
 
 def wild_type_theta(sc: Scenario, inputs: KernelInputs) -> np.ndarray:
@@ -51,9 +76,30 @@ def wild_type_theta(sc: Scenario, inputs: KernelInputs) -> np.ndarray:
                         years=inputs.years).theta
 
 
+def _timeline(sc: Scenario, thetas: np.ndarray, t_dx: np.ndarray, other: np.ndarray,
+              follow_up_years: float) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+    """End of each patient's simulation (set in `thetas`) and its scan days."""
+    fu = follow_up_years * DAYS_PER_YEAR
+    found = np.isfinite(t_dx)
+    horizon = sc.presentation.max_years_to_diagnosis * DAYS_PER_YEAR
+    from_dx = sc.time.follow_up_from == "diagnosis"
+    planned = np.where(found, t_dx + fu, horizon) if from_dx else np.full(len(t_dx), fu)
+    end = np.maximum(np.minimum(planned, other), thetas[:, T_DT])
+    thetas[:, T_END] = end
+    img = sc.clinical.imaging
+    offsets = np.arange(img.start_day, fu + 1e-9, img.interval_days)
+    anchor = t_dx if from_dx else np.zeros(len(t_dx))
+    observe = tuple(
+        (t + offsets[t + offsets <= e + 1e-9]) if np.isfinite(t) else np.zeros(0)
+        for t, e in zip(anchor, end, strict=True)
+    )
+    return end, observe
+
+
 def prepare_cohort(sc: Scenario, inputs: KernelInputs, seed: int, patients: Sequence[int],
                    follow_up_years: float) -> PreparedCohort:
-    """Draw the patients and set their parameters, diagnosis, ages and follow-up."""
+    """Draw the patients; set their parameters, diagnosis by the primary's routes, ages and
+    follow-up."""
     pop = sc.population
     ref = doubling_time_days(wild_type_theta(sc, inputs))
     if not np.isfinite(ref) and pop.sets_growth():
@@ -63,36 +109,21 @@ def prepare_cohort(sc: Scenario, inputs: KernelInputs, seed: int, patients: Sequ
             "this one never does; remove them or check primary.* and burden.*")
     draws = draw_patients(pop, seed, patients, ref)
     thetas = patient_thetas(inputs.theta, draws.kinetics, ref)
-    horizon = pop.max_years_to_diagnosis * DAYS_PER_YEAR
-    target = np.pi / 6.0 * draws.diagnosis_diameter_mm**3 * CELLS_PER_MM3  # units' N(D), on arrays
-    t_dx = days_to_size(thetas, target, horizon)
-    found = np.isfinite(t_dx)
-    # never diagnosed: the drawn age is taken as the age at the first cell
-    years_to_dx = np.where(found, t_dx, 0.0) / DAYS_PER_YEAR
-    age0 = np.maximum(draws.age_at_diagnosis_years - years_to_dx, 0.0)
+    pres, age0 = primary_presentations(
+        sc.presentation, sc.primary_site, thetas, seed, patients, draws.female,
+        draws.screening_quantile, draws.age_at_diagnosis_years)
     if pop.other_cause_mortality:
         other = other_cause_death_days(age0, draws.female, draws.other_cause_quantile)
     else:
         other = np.full(len(draws), np.inf)
-    fu = follow_up_years * DAYS_PER_YEAR
-    from_dx = sc.time.follow_up_from == "diagnosis"
-    planned = np.where(found, t_dx + fu, horizon) if from_dx else np.full(len(draws), fu)
-    end = np.maximum(np.minimum(planned, other), thetas[:, T_DT])
-    thetas[:, T_END] = end
-    img = sc.clinical.imaging
-    offsets = np.arange(img.start_day, fu + 1e-9, img.interval_days)
-    anchor = t_dx if from_dx else np.zeros(len(draws))
-    observe = tuple(
-        (t + offsets[t + offsets <= e + 1e-9]) if np.isfinite(t) else np.zeros(0)
-        for t, e in zip(anchor, end, strict=True)
-    )
-    return PreparedCohort(draws, thetas, t_dx, age0, other, end, observe)
+    end, observe = _timeline(sc, thetas, pres.days, other, follow_up_years)
+    return PreparedCohort(draws, thetas, pres, age0, other, end, observe)
 
 
 def run_cohort(sc: Scenario, inputs: KernelInputs, cohort: PreparedCohort, seed: int,
                schedules: Sequence[Schedule] | None = None,
                progress: Callable[[int], None] | None = None) -> BatchOutput:
-    """Run the cohort, each sex with the organs it has; output ordered by patient."""
+    """Run the cohort once, each sex with the organs it has; output ordered by patient."""
     outs = []
     for female in (True, False):
         idx = np.flatnonzero(cohort.draws.female == female).tolist()
@@ -109,3 +140,50 @@ def run_cohort(sc: Scenario, inputs: KernelInputs, cohort: PreparedCohort, seed:
     if not outs:
         return run_batch(inputs, [], seed)
     return concat_outputs(outs)
+
+
+def metastatic_presentations(out: BatchOutput, cohort: PreparedCohort,
+                             seed: int) -> tuple[Presentations, np.ndarray]:
+    """Diagnoses moved earlier by a symptom of metastases; positions of the moved patients."""
+    onsets = onsets_by_patient(out, seed, ORGANS)
+    rules = symptom_rules()
+    pres = cohort.presentation
+    days, route, detail, diam = (pres.days.copy(), pres.route.copy(), pres.detail.copy(),
+                                 pres.diameter_mm.copy())
+    moved = []
+    for i, p in enumerate(cohort.draws.patient.tolist()):
+        o = onsets[p]
+        j = int(np.argmin(o))
+        if o[j] < days[i]:
+            moved.append(i)
+            days[i], route[i] = o[j], R_METASTASIS
+            detail[i] = f"{rules[j].organ} {rules[j].symptom}".replace("_", " ")
+            cells = cells_at_day(cohort.thetas[i], float(o[j]))
+            diam[i] = (6.0 * cells / (np.pi * CELLS_PER_MM3)) ** (1.0 / 3.0)
+    return replace(pres, days=days, route=route, detail=detail, diameter_mm=diam), \
+        np.asarray(moved, dtype=np.int64)
+
+
+def simulate_cohort(sc: Scenario, inputs: KernelInputs, seed: int, patients: Sequence[int],
+                    follow_up_years: float, schedules: Sequence[Schedule] | None = None,
+                    progress: Callable[[int], None] | None = None,
+                    ) -> tuple[PreparedCohort, BatchOutput]:
+    """Draw, diagnose and run a cohort (two passes, see the module docstring)."""
+    cohort = prepare_cohort(sc, inputs, seed, patients, follow_up_years)
+    out = run_cohort(sc, inputs, cohort, seed, schedules=schedules, progress=progress)
+    if not sc.presentation.metastasis_symptoms or not len(cohort.draws):
+        return cohort, out
+    pres, moved = metastatic_presentations(out, cohort, seed)
+    thetas = cohort.thetas.copy()
+    end, observe = cohort.end_days, cohort.observe_days
+    if sc.time.follow_up_from == "diagnosis" and len(moved):
+        end, observe = _timeline(sc, thetas, pres.days, cohort.other_cause_death_days,
+                                 follow_up_years)
+    cohort = replace(cohort, presentation=pres, thetas=thetas, end_days=end,
+                     observe_days=observe)
+    if sc.time.follow_up_from == "diagnosis" and len(moved):
+        again = run_cohort(sc, inputs, cohort.take(moved), seed,
+                           schedules=None if schedules is None else [schedules[i] for i in moved])
+        kept = np.setdiff1d(cohort.draws.patient, cohort.draws.patient[moved])
+        out = concat_outputs([subset_output(out, kept), again])
+    return cohort, out

@@ -1,8 +1,8 @@
 """Draw each patient's characteristics from a population, on the patient's own stream.
 
 Patient i draws `N_FIXED + k` uniforms from `(seed, i, PATIENT_STREAM)` in one call, k the
-number of kinetic parameters, and nothing else: sex, subtype, age at diagnosis, diameter at
-diagnosis, the other-cause death quantile, then the kinetics. A patient's draws therefore do
+number of kinetic parameters, and nothing else: sex, subtype, age at presentation, screening
+participation, the other-cause death quantile, then the kinetics. A patient's draws therefore do
 not depend on chunking or worker count. Kinetic uniforms become correlated normal scores
 through the Cholesky factor of the population's correlation matrix (a Gaussian copula) and
 then values through each distribution's quantile function.
@@ -11,7 +11,7 @@ then values through each distribution's quantile function.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 from scipy.special import ndtr, ndtri
@@ -19,7 +19,7 @@ from scipy.special import ndtr, ndtri
 from metastasis.engine.rng import PATIENT_STREAM, patient_generator
 from metastasis.scenario.population import KINETIC_PARAMETERS, Population
 
-U_SEX, U_SUBTYPE, U_AGE, U_DIAMETER, U_OTHER_CAUSE = range(5)
+U_SEX, U_SUBTYPE, U_AGE, U_SCREENING, U_OTHER_CAUSE = range(5)
 N_FIXED = 5
 """Uniforms every patient draws before its kinetic ones."""
 
@@ -37,12 +37,19 @@ class PatientDraws:
     subtype: np.ndarray  # index into subtype_names
     subtype_names: tuple[str, ...]
     age_at_diagnosis_years: np.ndarray
-    diagnosis_diameter_mm: np.ndarray
+    screening_quantile: np.ndarray  # a patient takes part in a programme if below its uptake
     other_cause_quantile: np.ndarray
     kinetics: dict[str, np.ndarray]
 
     def __len__(self) -> int:
         return len(self.patient)
+
+    def take(self, idx: np.ndarray) -> PatientDraws:
+        """The draws of the patients at positions `idx`."""
+        return replace(self, **{
+            f.name: getattr(self, f.name)[idx] for f in fields(self)
+            if isinstance(getattr(self, f.name), np.ndarray)
+        }, kinetics={k: v[idx] for k, v in self.kinetics.items()})
 
 
 def _uniforms(seed: int, patients: Sequence[int], width: int) -> np.ndarray:
@@ -89,7 +96,7 @@ def draw_patients(pop: Population, seed: int, patients: Sequence[int],
         subtype=subtype.astype(np.int64),
         subtype_names=subtype_names,
         age_at_diagnosis_years=pop.age_at_diagnosis_years.quantiles(u[:, U_AGE]),
-        diagnosis_diameter_mm=pop.diagnosis_diameter_mm.quantiles(u[:, U_DIAMETER]),
+        screening_quantile=u[:, U_SCREENING],
         other_cause_quantile=u[:, U_OTHER_CAUSE],
         kinetics=kinetics,
     )

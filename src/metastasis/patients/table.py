@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from metastasis.patients.cohort import PreparedCohort
+from metastasis.patients.presentation import ROUTES
 from metastasis.scenario.population import KINETIC_PARAMETERS, Population
 from metastasis.units import DAYS_PER_YEAR
 
@@ -19,12 +20,13 @@ def _status(pop: Population, names: tuple[str, ...], subtype: np.ndarray,
     return pd.array([values[i] for i in subtype], dtype="boolean")
 
 
-def patient_table(clinical: pd.DataFrame, cohort: PreparedCohort, pop: Population, *,
-                  arm: str, genotype: str) -> pd.DataFrame:
+def patient_table(clinical: pd.DataFrame, cohort: PreparedCohort, pop: Population,
+                  stages: pd.DataFrame, *, arm: str, genotype: str) -> pd.DataFrame:
     """One row per patient: characteristics, kinetics, diagnosis, clinical columns, outcome.
 
-    `clinical` is the clinical read-out's per-patient columns (in patient order). A patient
-    is diagnosed when its primary reaches its diameter at diagnosis before it dies; a patient
+    `clinical` is the clinical read-out's per-patient columns and `stages` the staging
+    columns (both in patient order). A patient
+    is diagnosed on the day of its presentation if it is alive then; a patient
     alive at the end of its simulation that ends on its other-cause death day died of other
     causes.
     """
@@ -33,7 +35,8 @@ def patient_table(clinical: pd.DataFrame, cohort: PreparedCohort, pop: Populatio
     other = cohort.other_cause_death_days
     died_other = np.isnan(cancer_death) & np.isfinite(other) & (cohort.end_days >= other - 1e-9)
     death = np.where(died_other, other, cancer_death)
-    t_dx = cohort.diagnosis_days
+    pres = cohort.presentation
+    t_dx = pres.days
     diagnosed = np.isfinite(t_dx) & ~(death <= t_dx)
     out = pd.DataFrame({
         "patient": d.patient,
@@ -47,9 +50,15 @@ def patient_table(clinical: pd.DataFrame, cohort: PreparedCohort, pop: Populatio
         "age_at_first_cell_years": cohort.age_at_first_cell_years,
         "age_at_diagnosis_years": np.where(
             diagnosed, cohort.age_at_first_cell_years + t_dx / DAYS_PER_YEAR, np.nan),
+        "presentation": np.where(diagnosed, np.asarray(ROUTES, dtype=object)[pres.route], ""),
+        "presentation_detail": np.where(diagnosed, pres.detail, ""),
         "diagnosis_days": np.where(diagnosed, t_dx, np.nan),
-        "diagnosis_diameter_mm": np.where(diagnosed, d.diagnosis_diameter_mm, np.nan),
+        "diagnosis_diameter_mm": np.where(diagnosed, pres.diameter_mm, np.nan),
     })
+    shown = pd.Series(diagnosed, index=out.index)
+    for name in stages.columns:
+        col = stages[name].set_axis(out.index)
+        out[name] = col.where(shown, pd.NA if col.dtype == "Int64" else "")
     for name in KINETIC_PARAMETERS:
         out[name] = d.kinetics[name]
     rest = clinical.drop(columns=["patient", "death_days", "death_cause"])

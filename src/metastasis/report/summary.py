@@ -26,12 +26,30 @@ def _who(row: Any) -> list[str]:
            f"{row.age_at_first_cell_years:.1f}; volume doubling time "
            f"{row.volume_doubling_time_days:.0f} days"]
     if np.isfinite(row.diagnosis_days):
+        how = _presentation(row)
         out.append(f"  diagnosed:                {_when(row.diagnosis_days)} at age "
-                   f"{row.age_at_diagnosis_years:.1f}, primary {row.diagnosis_diameter_mm:.0f} mm")
+                   f"{row.age_at_diagnosis_years:.1f}{how}, primary "
+                   f"{row.diagnosis_diameter_mm:.0f} mm")
+        if "summary_stage" in row.index:
+            out.append(f"  stage at diagnosis:       {row.t_stage} {row.n_stage} {row.m_stage} "
+                       f"({row.summary_stage}; {row.positive_nodes} positive node(s))")
     else:
-        out.append("  diagnosed:                never (died before the primary reached its "
-                   "size at diagnosis)")
+        out.append("  diagnosed:                never (the cancer did not come to attention "
+                   "before death or the end of the simulation)")
     return out
+
+
+PRESENTATION_WORDS = {
+    "symptom": "presenting with {}",
+    "metastasis_symptom": "presenting with a metastasis ({})",
+    "screening": "found at screening ({})",
+    "incidental": "found incidentally ({} done for another reason)",
+}
+
+
+def _presentation(row: Any) -> str:
+    words = PRESENTATION_WORDS.get(str(row.get("presentation", "")))
+    return f", {words.format(row.presentation_detail)}" if words else ""
 
 
 def patient_summary(result: SimulationResult, patient: int | None = None) -> str:

@@ -39,6 +39,13 @@ SHARE_TOLERANCE = 1e-6
 """How far the subtype shares may sum from 1 (rounding in a TOML file)."""
 
 
+MOVED_TO_PRESENTATION = {
+    "diagnosis_diameter_mm": "remove it, and set presentation.primary_symptoms instead",
+    "max_years_to_diagnosis": "use presentation.max_years_to_diagnosis",
+}
+"""Population fields that older scenario files may still hold, with what replaced them."""
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
@@ -86,22 +93,11 @@ class Population(_Section):
     )
     age_at_diagnosis_years: Distribution = Field(
         default_factory=_default_age,
-        description="age at diagnosis (years); the age at the first malignant cell is this "
-        "minus the patient's own time from first cell to diagnosis. Default: assumption "
-        "(solid tumours are diagnosed at a median age near 65)",
-    )
-    diagnosis_diameter_mm: Distribution = Field(
-        default_factory=lambda: Distribution(distribution="lognormal", median=20.0, sigma=0.5,
-                                             min=3.0, max=120.0),
-        description="primary diameter at diagnosis (mm): the patient is diagnosed on the first "
-        "day its untreated primary reaches it. Default median 20 mm, the size near which "
-        "symptomatic and screen-detected breast cancers are found (Tabár et al. 2000 Cancer "
-        "89:1504: median 14-21 mm); spread an assumption",
-    )
-    max_years_to_diagnosis: Pos = Field(
-        60.0,
-        description="a primary that has not reached its diagnosis size this long after the "
-        "first malignant cell is not diagnosed (years)",
+        description="age at which the patient's primary would present without screening "
+        "(years); the age at the first malignant cell is this minus the patient's own time from "
+        "first cell to that presentation, so screening and metastatic symptoms can only make "
+        "the age at diagnosis younger. Default: assumption (solid tumours are diagnosed at a "
+        "median age near 65)",
     )
     subtypes: dict[str, Subtype] = Field(
         default_factory=lambda: {"all": Subtype(share=1.0)},
@@ -124,6 +120,18 @@ class Population(_Section):
         True, description="patients can die of other causes, by the bundled life table"
     )
     sources: list[str] = Field(default_factory=list, description="references for the population")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved(cls, v: object) -> object:
+        if isinstance(v, dict):
+            for name in MOVED_TO_PRESENTATION:
+                if name in v:
+                    raise ValueError(
+                        f"population.{name} is no longer a setting: diagnosis now comes from "
+                        "the routes of [presentation] (primary symptoms, screening, incidental "
+                        f"imaging, metastatic symptoms); {MOVED_TO_PRESENTATION[name]}")
+        return v
 
     @field_validator("subtypes")
     @classmethod

@@ -13,6 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from metastasis.anatomy.organs import ORGANS
 from metastasis.scenario.population import Population
+from metastasis.scenario.presentation import Presentation
+from metastasis.scenario.staging import Staging
 
 NonNeg = Annotated[float, Field(ge=0.0)]
 Pos = Annotated[float, Field(gt=0.0)]
@@ -465,6 +467,8 @@ class Scenario(_Section):
     resistance: Resistance = Field(default_factory=Resistance)
     clinical: Clinical = Field(default_factory=Clinical)
     population: Population = Field(default_factory=Population)
+    presentation: Presentation = Field(default_factory=Presentation)
+    staging: Staging = Field(default_factory=Staging)
 
     @field_validator("primary_site")
     @classmethod

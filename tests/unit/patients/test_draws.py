@@ -9,6 +9,7 @@ import metastasis
 from metastasis.engine.params import build_inputs
 from metastasis.patients import draw_patients, prepare_cohort
 from metastasis.patients.kinetics import doubling_time_days, patient_thetas
+from metastasis.patients.presentation import ROUTES
 from metastasis.patients.sex_organs import absent_organs
 from metastasis.scenario.distributions import Distribution
 from metastasis.scenario.loader import scenario_from_dict
@@ -75,12 +76,21 @@ def test_patient_doubling_time_is_realised_by_its_theta():
 
 
 def test_ages_at_diagnosis_follow_the_population():
+    """The drawn age is the age at clinical presentation; screening only makes it younger."""
     sc = metastasis.load_scenario("breast")
     inputs = build_inputs(sc)
     c = prepare_cohort(sc, inputs, 5, list(range(400)), 5.0)
     dx_age = c.age_at_first_cell_years + c.diagnosis_days / 365.25
+    route = np.asarray(ROUTES, dtype=object)[c.presentation.route]
     ok = np.isfinite(c.diagnosis_days) & (c.age_at_first_cell_years > 0)
-    np.testing.assert_allclose(dx_age[ok], c.draws.age_at_diagnosis_years[ok], atol=1e-9)
+    clinical = ok & np.isin(route, ["symptom", "incidental"])
+    screened = ok & (route == "screening")
+    assert clinical.sum() > 150 and screened.sum() > 50
+    np.testing.assert_allclose(dx_age[clinical], c.draws.age_at_diagnosis_years[clinical],
+                               atol=1e-9)
+    assert (dx_age[screened] < c.draws.age_at_diagnosis_years[screened]).all()
+    # screen-detected at the programme's ages only (mammography 50-74)
+    assert dx_age[screened].min() >= 50.0 - 1e-9 and dx_age[screened].max() < 75.0
     assert abs(np.median(dx_age[ok]) - 62.0) < 2.0  # SEER median age at diagnosis (NCI)
     # follow-up runs from diagnosis; scans happen only from diagnosis on
     for t, obs in zip(c.diagnosis_days, c.observe_days, strict=True):

@@ -1,0 +1,71 @@
+"""Staging at diagnosis: T bands, nodes found with the biopsy's sensitivity, M from the work-up."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import metastasis
+from metastasis.scenario.loader import ScenarioError, scenario_from_dict
+
+
+@pytest.fixture(scope="module")
+def colorectal():
+    return metastasis.simulate("colorectal", patients=200, years=1, seed=21)
+
+
+def _dx(res) -> pd.DataFrame:
+    p = res.patients
+    return p[p.diagnosis_days.notna()]
+
+
+def test_t_stage_is_the_band_of_the_diameter(colorectal):
+    dx = _dx(colorectal)
+    limits = [15.0, 30.0, 60.0]  # the colorectal preset's t_limits_mm
+    expected = "T" + (np.searchsorted(limits, dx.diagnosis_diameter_mm, side="left") + 1).astype(str)
+    assert (dx.t_stage == expected).all()
+    assert dx.t_stage.nunique() >= 3
+
+
+def test_n_stage_counts_the_nodal_deposits_at_the_work_up(colorectal):
+    dx = _dx(colorectal)
+    les = colorectal.lesions
+    obs_nodes = les[(les.organ == "regional_lymph_nodes")]
+    assert ((dx.positive_nodes > 0) == dx.n_stage.isin(["N1", "N2"])).all()
+    assert (dx.n_stage[dx.positive_nodes.between(1, 3)] == "N1").all()
+    assert (dx.n_stage[dx.positive_nodes >= 4] == "N2").all()
+    # a node-positive patient has nodal lesions; node positivity rises with T
+    pos = dx[dx.positive_nodes > 0]
+    assert set(pos.patient) <= set(obs_nodes.patient)
+    share = dx.groupby("t_stage").positive_nodes.apply(lambda s: (s > 0).mean())
+    assert share["T4"] > share["T2"]
+
+
+def test_node_sensitivity_zero_finds_no_nodes():
+    sc = scenario_from_dict({"extends": "colorectal", "staging": {"node_sensitivity": 0.0}})
+    dx = _dx(metastasis.simulate(sc, patients=60, years=1, seed=21))
+    assert (dx.n_stage == "N0").all() and (dx.positive_nodes == 0).all()
+
+
+def test_m_stage_and_summary_stage(colorectal):
+    p = colorectal.patients
+    dx = _dx(colorectal)
+    les = colorectal.lesions
+    distant = les[~les.organ.isin(["colon", "regional_lymph_nodes"]) & les.detected_days.notna()
+                  & (les.lesion_id != 0)]
+    found = distant.merge(dx[["patient", "diagnosis_days"]], on="patient")
+    at_work_up = set(found[found.detected_days <= found.diagnosis_days + 1e-6].patient)
+    m1 = set(dx[dx.m_stage == "M1"].patient)
+    assert at_work_up <= m1
+    assert m1 - at_work_up <= set(dx[dx.presentation == "metastasis_symptom"].patient)
+    assert (dx.summary_stage[dx.m_stage == "M1"] == "distant").all()
+    m0 = dx[dx.m_stage == "M0"]
+    assert (m0.summary_stage == np.where(m0.positive_nodes > 0, "regional", "localized")).all()
+    # undiagnosed patients have no stage
+    assert (p[p.diagnosis_days.isna()].summary_stage == "").all()
+
+
+def test_bad_staging_input_is_named():
+    with pytest.raises(ScenarioError, match="t_limits_mm = \\[50.0, 20.0\\]: expected strictly"):
+        scenario_from_dict({"extends": "breast", "staging": {"t_limits_mm": [50.0, 20.0]}})
