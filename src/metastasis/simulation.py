@@ -141,12 +141,12 @@ def simulate(
         raise ValueError(f"seed = {seed}: expected a non-negative integer")
     inputs = build_inputs(sc, years=years)
     ids = list(range(first_patient, first_patient + patients))
-    cohort, out = simulate_cohort(sc, inputs, seed, ids, inputs.years, schedules=schedules,
-                                  progress=progress)
+    cohort, out, treatment = simulate_cohort(sc, inputs, seed, ids, inputs.years,
+                                             schedules=schedules, progress=progress)
     clin = clinical_readout(out, sc, seed)
     stages = stage_patients(out, clin.lesions, cohort, sc, seed)
-    pats = patient_table(clin.patient_columns, cohort, sc.population, stages, arm=arm,
-                         genotype=sc.genotype.label())
+    pats = patient_table(clin.patient_columns, cohort, sc.population, stages, treatment,
+                         arm=arm, genotype=sc.genotype.label())
     lesions = clin.lesions.copy()
     lesions["organ"] = pd.Categorical(
         np.asarray(ORGANS, dtype=object)[lesions.organ.to_numpy()],
@@ -155,7 +155,7 @@ def simulate(
     meta = {
         "scenario": sc.name, "cancer_type": sc.cancer_type, "primary_site": sc.primary_site,
         "patients": patients, "first_patient": first_patient, "years": inputs.years,
-        "seed": seed, "metastasis_version": __version__, "arm": arm,
+        "seed": seed, "metastasis_version": __version__, "arm": arm, "history": sc.history,
         "scenario_json": sc.model_dump(mode="json"),
     }
     return SimulationResult(

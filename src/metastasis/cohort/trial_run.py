@@ -22,7 +22,6 @@ import pandas as pd
 from metastasis.anatomy.organs import ORGANS
 from metastasis.clinical.readout import ClinicalReadout, clinical_readout
 from metastasis.cohort.population import PatientDraw, assign_arms, draw_patient, patient_scenario
-from metastasis.cohort.therapy_schedule import build_schedule
 from metastasis.cohort.trial_loader import TrialPlan
 from metastasis.cohort.trial_tables import final_table
 from metastasis.engine.batch import BatchOutput, concat_outputs, run_batch, subset_output
@@ -30,6 +29,7 @@ from metastasis.engine.events import PRIMARY_LESION_ID
 from metastasis.engine.layout import S_DEATH_T, S_RESISTANT_CELLS, S_TUMOUR_CELLS
 from metastasis.engine.params import T_END, Schedule, build_inputs
 from metastasis.engine.primary import cells_at_day, first_day_at_size
+from metastasis.patients.therapy_schedule import build_schedule
 from metastasis.therapy import PatientContext
 from metastasis.therapy.base import Effects
 from metastasis.units import DAYS_PER_YEAR, cells_for_diameter, diameter_mm

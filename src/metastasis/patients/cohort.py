@@ -9,7 +9,7 @@ cell instead). Imaging happens only from diagnosis on: a staging scan at
 `clinical.imaging.start_day` after diagnosis, then every `interval_days`.
 
 Metastatic symptoms need the metastases, so a cohort runs in two passes
-(`simulate_cohort`): every patient is run with its diagnosis by the primary's routes; a
+(`patients.course.simulate_cohort`): every patient is run with its diagnosis by the primary's routes; a
 patient whose metastases cause symptoms before that day is diagnosed on the day of the first
 symptom and run again from its first cell with that diagnosis. The engine's course before
 diagnosis does not depend on what is scheduled from diagnosis (its random streams are the
@@ -26,7 +26,7 @@ import numpy as np
 
 from metastasis.anatomy.organs import ORGANS
 from metastasis.clinical.symptoms import onsets_by_patient, symptom_rules
-from metastasis.engine.batch import BatchOutput, concat_outputs, run_batch, subset_output
+from metastasis.engine.batch import BatchOutput, concat_outputs, run_batch
 from metastasis.engine.params import T_DT, T_END, KernelInputs, Schedule, build_inputs
 from metastasis.engine.primary import cells_at_day
 from metastasis.patients.draw import PatientDraws, draw_patients
@@ -96,6 +96,16 @@ def _timeline(sc: Scenario, thetas: np.ndarray, t_dx: np.ndarray, other: np.ndar
     return end, observe
 
 
+def retime(sc: Scenario, cohort: PreparedCohort, follow_up_years: float) -> PreparedCohort:
+    """The cohort with each patient's end and scan days set from its (new) diagnosis."""
+    if sc.time.follow_up_from != "diagnosis":
+        return cohort
+    thetas = cohort.thetas.copy()
+    end, observe = _timeline(sc, thetas, cohort.diagnosis_days, cohort.other_cause_death_days,
+                             follow_up_years)
+    return replace(cohort, thetas=thetas, end_days=end, observe_days=observe)
+
+
 def prepare_cohort(sc: Scenario, inputs: KernelInputs, seed: int, patients: Sequence[int],
                    follow_up_years: float) -> PreparedCohort:
     """Draw the patients; set their parameters, diagnosis by the primary's routes, ages and
@@ -162,28 +172,3 @@ def metastatic_presentations(out: BatchOutput, cohort: PreparedCohort,
             diam[i] = (6.0 * cells / (np.pi * CELLS_PER_MM3)) ** (1.0 / 3.0)
     return replace(pres, days=days, route=route, detail=detail, diameter_mm=diam), \
         np.asarray(moved, dtype=np.int64)
-
-
-def simulate_cohort(sc: Scenario, inputs: KernelInputs, seed: int, patients: Sequence[int],
-                    follow_up_years: float, schedules: Sequence[Schedule] | None = None,
-                    progress: Callable[[int], None] | None = None,
-                    ) -> tuple[PreparedCohort, BatchOutput]:
-    """Draw, diagnose and run a cohort (two passes, see the module docstring)."""
-    cohort = prepare_cohort(sc, inputs, seed, patients, follow_up_years)
-    out = run_cohort(sc, inputs, cohort, seed, schedules=schedules, progress=progress)
-    if not sc.presentation.metastasis_symptoms or not len(cohort.draws):
-        return cohort, out
-    pres, moved = metastatic_presentations(out, cohort, seed)
-    thetas = cohort.thetas.copy()
-    end, observe = cohort.end_days, cohort.observe_days
-    if sc.time.follow_up_from == "diagnosis" and len(moved):
-        end, observe = _timeline(sc, thetas, pres.days, cohort.other_cause_death_days,
-                                 follow_up_years)
-    cohort = replace(cohort, presentation=pres, thetas=thetas, end_days=end,
-                     observe_days=observe)
-    if sc.time.follow_up_from == "diagnosis" and len(moved):
-        again = run_cohort(sc, inputs, cohort.take(moved), seed,
-                           schedules=None if schedules is None else [schedules[i] for i in moved])
-        kept = np.setdiff1d(cohort.draws.patient, cohort.draws.patient[moved])
-        out = concat_outputs([subset_output(out, kept), again])
-    return cohort, out

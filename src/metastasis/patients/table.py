@@ -21,11 +21,12 @@ def _status(pop: Population, names: tuple[str, ...], subtype: np.ndarray,
 
 
 def patient_table(clinical: pd.DataFrame, cohort: PreparedCohort, pop: Population,
-                  stages: pd.DataFrame, *, arm: str, genotype: str) -> pd.DataFrame:
+                  stages: pd.DataFrame, treatment: np.ndarray, *, arm: str,
+                  genotype: str) -> pd.DataFrame:
     """One row per patient: characteristics, kinetics, diagnosis, clinical columns, outcome.
 
-    `clinical` is the clinical read-out's per-patient columns and `stages` the staging
-    columns (both in patient order). A patient
+    `clinical` is the clinical read-out's per-patient columns, `stages` the staging columns
+    and `treatment` the pathway steps each patient received (all in patient order). A patient
     is diagnosed on the day of its presentation if it is alive then; a patient
     alive at the end of its simulation that ends on its other-cause death day died of other
     causes.
@@ -59,6 +60,7 @@ def patient_table(clinical: pd.DataFrame, cohort: PreparedCohort, pop: Populatio
     for name in stages.columns:
         col = stages[name].set_axis(out.index)
         out[name] = col.where(shown, pd.NA if col.dtype == "Int64" else "")
+    out["treatment"] = np.where(diagnosed, treatment, "")
     for name in KINETIC_PARAMETERS:
         out[name] = d.kinetics[name]
     rest = clinical.drop(columns=["patient", "death_days", "death_cause"])

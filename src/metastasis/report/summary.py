@@ -33,6 +33,8 @@ def _who(row: Any) -> list[str]:
         if "summary_stage" in row.index:
             out.append(f"  stage at diagnosis:       {row.t_stage} {row.n_stage} {row.m_stage} "
                        f"({row.summary_stage}; {row.positive_nodes} positive node(s))")
+        if "treatment" in row.index:
+            out.append(f"  treatment:                {row.treatment}")
     else:
         out.append("  diagnosed:                never (the cancer did not come to attention "
                    "before death or the end of the simulation)")

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from metastasis.anatomy.organs import ORGANS
+from metastasis.scenario.pathway import Pathway
 from metastasis.scenario.population import Population
 from metastasis.scenario.presentation import Presentation
 from metastasis.scenario.staging import Staging
@@ -449,8 +450,11 @@ class Scenario(_Section):
     description: str = ""
     cancer_type: str = "generic"
     primary_site: str = "breast"
-    history: Literal["natural"] = Field(
-        "natural", description="natural history from the first malignant cell"
+    history: Literal["natural", "standard_of_care"] = Field(
+        "natural",
+        description="'natural': nobody is treated (natural history from the first malignant "
+        "cell, for teaching and natural-history studies); 'standard_of_care': every diagnosed "
+        "patient receives the [pathway] steps it is eligible for"
     )
     sources: list[str] = Field(default_factory=list, description="references for this scenario")
     time: TimeSettings = Field(default_factory=TimeSettings)
@@ -469,6 +473,7 @@ class Scenario(_Section):
     population: Population = Field(default_factory=Population)
     presentation: Presentation = Field(default_factory=Presentation)
     staging: Staging = Field(default_factory=Staging)
+    pathway: Pathway = Field(default_factory=Pathway)
 
     @field_validator("primary_site")
     @classmethod
@@ -499,6 +504,9 @@ class Scenario(_Section):
             raise ValueError(f"population.female_share = {pop.female_share} with a breast "
                              "primary needs population.male_breast_lesions = true (a male "
                              "breast-cancer scenario), or female_share = 1")
+        if self.history == "standard_of_care" and not self.pathway.steps:
+            raise ValueError("history = 'standard_of_care' needs [[pathway.steps]]; expected "
+                             "at least one step, or history = 'natural'")
         if self.primary.initial_cells > self.burden.lethal_total_cells:
             raise ValueError("primary.initial_cells exceeds burden.lethal_total_cells")
         return self

@@ -1,7 +1,7 @@
 """Therapies, one module each: what a course does to the engine's named rates, and its kills.
 
 A course (`Surgery`, `Chemotherapy`, …) is validated data; `course.effects(ctx)` says what it
-does to one patient; `metastasis.cohort.therapy_schedule.build_schedule` merges the effects of
+does to one patient; `metastasis.patients.therapy_schedule.build_schedule` merges the effects of
 all courses into the engine's `Schedule`.
 """
 

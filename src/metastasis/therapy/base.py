@@ -2,7 +2,7 @@
 
 A course is declared in a trial TOML (`[[arms.courses]]`) and compiled, per patient, into
 effects on the engine's named rates (`ModifierPulse`) and instantaneous kills (`Kill`); the
-schedule builder (`cohort.therapy_schedule`) turns the effects of all courses into one `Schedule`.
+schedule builder (`patients.therapy_schedule`) turns the effects of all courses into one `Schedule`.
 Times are days from the anchor (diagnosis), never negative.
 """
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from pydantic import TypeAdapter
 
-from metastasis.cohort.therapy_schedule import build_schedule
 from metastasis.engine.batch import run_batch
 from metastasis.engine.params import MODIFIER_DEFAULTS, MODIFIER_NAMES, build_inputs
+from metastasis.patients.therapy_schedule import build_schedule
 from metastasis.scenario.loader import scenario_from_dict
 from metastasis.therapy import AnyCourse, PatientContext
 
