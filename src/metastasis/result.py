@@ -31,7 +31,8 @@ class SimulationResult:
     metadata: dict[str, Any] = field(default_factory=dict)
 
     def save(self, directory: str | Path, force: bool = False, plot: bool = True) -> Path:
-        """Write the tables as Parquet (and burden and body-map plots) into `directory`, atomically."""
+        """Write the tables as Parquet (and burden, body-map and, for a cohort, survival-by-stage
+        plots) into `directory`, atomically."""
         directory = Path(directory)
         with atomic_output_dir(directory, force=force) as tmp:
             for name in TABLES:
@@ -40,7 +41,22 @@ class SimulationResult:
             if plot:
                 self.plot_burden(tmp / "burden.png")
                 self.plot_body_map(tmp / "body_map.png")
+                if self.has_stages():
+                    self.plot_survival_by_stage(tmp / "survival_by_stage.png")
         return directory
+
+    def has_stages(self) -> bool:
+        """Whether more than one patient was diagnosed and staged (a cohort to summarise)."""
+        p = self.patients
+        return "summary_stage" in p.columns and int((p.summary_stage != "").sum()) > 1
+
+    def plot_survival_by_stage(self, path: str | Path) -> Path:
+        """Kaplan–Meier overall survival from diagnosis by summary stage."""
+        from metastasis.report.stage_plot import plot_survival_by_stage
+
+        name = self.metadata.get("scenario", "")
+        return plot_survival_by_stage(self.patients, Path(path),
+                                      title=f"{name}: overall survival by stage at diagnosis")
 
     def plot_burden(self, path: str | Path, patient: int | None = None) -> Path:
         """PNG of tumour burden per organ over time, with detection and symptom marks."""

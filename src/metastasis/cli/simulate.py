@@ -67,7 +67,9 @@ def register(app: typer.Typer) -> None:
             typer.echo(result.summary())
             if patients > 1:
                 typer.echo(_cohort_summary(result, sc))
-            typer.echo(f"\nwrote {out}/ (events, trajectories, patients, lesions .parquet, burden.png, body_map.png)")
+            plots = "burden.png, body_map.png" + (", survival_by_stage.png"
+                                                  if result.has_stages() else "")
+            typer.echo(f"\nwrote {out}/ (events, trajectories, patients, lesions .parquet, {plots})")
 
 
 def _cohort_summary(result, scenario) -> str:
@@ -86,4 +88,21 @@ def _cohort_summary(result, scenario) -> str:
     ]
     top = inv.share_pct.sort_values(ascending=False)
     lines += [f"  {organ:22s} {pct:5.1f}%" for organ, pct in top.items() if pct > 0][:8]
+    lines += _stage_lines(pats)
     return "\n".join(lines)
+
+
+def _stage_lines(pats) -> list[str]:
+    """Stage at diagnosis and 5-year overall survival by stage (Kaplan–Meier)."""
+    from metastasis.cohort.stage_survival import survival_by_stage
+
+    dx = pats[pats.summary_stage != ""] if "summary_stage" in pats.columns else pats.iloc[:0]
+    if len(dx) < 2:
+        return []
+    lines = [f"{len(dx)} diagnosed; stage at diagnosis, and overall survival from diagnosis:"]
+    for s in survival_by_stage(pats):
+        at5 = ("5-y OS not reached by follow-up" if s.five_year != s.five_year else
+               f"5-y OS {100 * s.five_year:.0f}% (95% CI {100 * s.five_year_ci[0]:.0f}-"
+               f"{100 * s.five_year_ci[1]:.0f})")
+        lines.append(f"  {s.stage:10s} {100 * s.n / len(dx):5.1f}%  (n = {s.n}, {s.deaths} died)  {at5}")
+    return lines

@@ -1,8 +1,8 @@
 """Site symptoms of metastases: onset hazards that rise with the metastatic burden in an organ.
 
 h(B) = h_max · B / (B + B50) per day, for each (organ, symptom) in `data/symptoms.csv`; the
-onset time is where the cumulative hazard, integrated over the burden trajectory (linear
-between recorded points), first exceeds an Exp(1) draw: exact for that trajectory. B is the
+onset time is where the cumulative hazard, integrated over the recorded burden trajectory
+(hazard held from each record to the next), first exceeds an Exp(1) draw. B is the
 burden of metastases only: the primary's own symptoms are presentation routes
 (`scenario.presentation`). The thresholds come from the patient's `SYMPTOM_STREAM`, so
 presentation and the read-out see the same onsets.
@@ -55,25 +55,9 @@ def onset_time(
     t_days: np.ndarray, burden_cells: np.ndarray, rule: SymptomRule, threshold: float
 ) -> float:
     """First time the cumulative hazard reaches `threshold` (an Exp(1) draw); inf if never."""
-    h = hazard_per_day(burden_cells, rule)
-    if len(t_days) < 2:
-        return np.inf
-    dt = np.diff(t_days)
-    cum = np.concatenate([[0.0], np.cumsum(0.5 * (h[1:] + h[:-1]) * dt)])
-    k = int(np.searchsorted(cum, threshold))
-    if k >= len(cum):
-        return np.inf
-    if k == 0:
-        return float(t_days[0])
-    # invert the trapezoid within interval k−1 (hazard linear in time there)
-    h0, h1, span = h[k - 1], h[k], dt[k - 1]
-    need = threshold - cum[k - 1]
-    slope = (h1 - h0) / span
-    if abs(slope) < 1e-300:
-        tau = need / h0 if h0 > 0 else span
-    else:
-        tau = (-h0 + np.sqrt(max(h0 * h0 + 2.0 * slope * need, 0.0))) / slope
-    return float(t_days[k - 1] + min(max(tau, 0.0), span))
+    return float(onset_times(t_days, np.asarray(burden_cells, dtype=np.float64)[None, :],
+                             np.array([rule.burden50_cells]), np.array([rule.max_hazard_per_day]),
+                             np.array([threshold]))[0])
 
 
 def onset_times(
@@ -83,10 +67,11 @@ def onset_times(
     max_hazard_per_day: np.ndarray,
     thresholds: np.ndarray,
 ) -> np.ndarray:
-    """`onset_time` for many rules at once: burden_cells has one row per rule (R × T).
+    """Onset day of each rule: burden_cells has one row per rule (R × T), on the recorded days.
 
-    Returns the onset day of each rule (inf where the cumulative hazard never reaches its
-    threshold); identical to calling `onset_time` rule by rule.
+    The hazard is held at its value at each record until the next one (a causal rule: an
+    onset depends only on what was recorded up to it, so treatment begun after it cannot move
+    it). Returns inf where the cumulative hazard never reaches the rule's threshold.
     """
     n_rules = burden_cells.shape[0]
     out = np.full(n_rules, np.inf)
@@ -94,26 +79,16 @@ def onset_times(
         return out
     h = max_hazard_per_day[:, None] * burden_cells / (burden_cells + burden50_cells[:, None])
     dt = np.diff(t_days)
-    cum = np.concatenate(
-        [np.zeros((n_rules, 1)), np.cumsum(0.5 * (h[:, 1:] + h[:, :-1]) * dt, axis=1)], axis=1
-    )
+    cum = np.concatenate([np.zeros((n_rules, 1)), np.cumsum(h[:, :-1] * dt, axis=1)], axis=1)
     reached = cum >= thresholds[:, None]
     hit = reached.any(axis=1)
     k = reached.argmax(axis=1)
-    at_start = hit & (k == 0)
-    out[at_start] = t_days[0]
+    out[hit & (k == 0)] = t_days[0]
     rows = np.nonzero(hit & (k > 0))[0]
     if len(rows):
         kk = k[rows]
-        h0, h1, span = h[rows, kk - 1], h[rows, kk], dt[kk - 1]
         need = thresholds[rows] - cum[rows, kk - 1]
-        slope = (h1 - h0) / span
-        flat = np.abs(slope) < 1e-300
-        safe = np.where(flat, 1.0, slope)
-        root = np.sqrt(np.maximum(h0 * h0 + 2.0 * slope * need, 0.0))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            tau = np.where(flat, np.where(h0 > 0, need / h0, span), (root - h0) / safe)
-        out[rows] = t_days[kk - 1] + np.clip(tau, 0.0, span)
+        out[rows] = t_days[kk - 1] + need / h[rows, kk - 1]
     return out
 
 

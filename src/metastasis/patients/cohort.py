@@ -32,7 +32,12 @@ from metastasis.engine.primary import cells_at_day
 from metastasis.patients.draw import PatientDraws, draw_patients
 from metastasis.patients.kinetics import doubling_time_days, patient_thetas
 from metastasis.patients.life_table import other_cause_death_days
-from metastasis.patients.presentation import R_METASTASIS, Presentations, primary_presentations
+from metastasis.patients.presentation import (
+    R_METASTASIS,
+    Presentations,
+    on_step,
+    primary_presentations,
+)
 from metastasis.patients.sex_organs import organ_par_for_sex
 from metastasis.scenario.schema import Genotype, Scenario
 from metastasis.units import CELLS_PER_MM3, DAYS_PER_YEAR
@@ -164,11 +169,12 @@ def metastatic_presentations(out: BatchOutput, cohort: PreparedCohort,
     for i, p in enumerate(cohort.draws.patient.tolist()):
         o = onsets[p]
         j = int(np.argmin(o))
-        if o[j] < days[i]:
+        t = on_step(float(o[j]), float(cohort.thetas[i, T_DT])) if np.isfinite(o[j]) else np.inf
+        if t < days[i]:
             moved.append(i)
-            days[i], route[i] = o[j], R_METASTASIS
+            days[i], route[i] = t, R_METASTASIS
             detail[i] = f"{rules[j].organ} {rules[j].symptom}".replace("_", " ")
-            cells = cells_at_day(cohort.thetas[i], float(o[j]))
+            cells = cells_at_day(cohort.thetas[i], t)
             diam[i] = (6.0 * cells / (np.pi * CELLS_PER_MM3)) ** (1.0 / 3.0)
     return replace(pres, days=days, route=route, detail=detail, diameter_mm=diam), \
         np.asarray(moved, dtype=np.int64)

@@ -21,7 +21,7 @@ import numpy as np
 
 from metastasis.clinical.readout import clinical_readout
 from metastasis.engine.batch import BatchOutput, concat_outputs, subset_output
-from metastasis.engine.params import T_DT, T_END, KernelInputs, Schedule
+from metastasis.engine.params import T_END, KernelInputs, Schedule
 from metastasis.patients.cohort import (
     PreparedCohort,
     metastatic_presentations,
@@ -35,8 +35,10 @@ from metastasis.scenario.schema import Scenario
 
 
 def _until_work_up(sc: Scenario, cohort: PreparedCohort) -> PreparedCohort:
-    """The cohort with each diagnosed patient's run ending just after its work-up scan."""
-    t = cohort.diagnosis_days + sc.clinical.imaging.start_day + cohort.thetas[:, T_DT]
+    """The cohort with each diagnosed patient's run ending at the first trajectory record
+    after its work-up scan (so that its records are those of the whole run)."""
+    rec = sc.time.record_interval_days
+    t = np.ceil((cohort.diagnosis_days + sc.clinical.imaging.start_day) / rec + 1e-9) * rec
     end = np.where(np.isfinite(t), np.minimum(cohort.end_days, t), cohort.end_days)
     thetas = cohort.thetas.copy()
     thetas[:, T_END] = end

@@ -48,6 +48,8 @@ class Presentations:
     diameter_mm: np.ndarray  # primary diameter at diagnosis
     clinical_days: np.ndarray  # the earliest primary-symptom or incidental route
 
+    # `days` fall on engine steps: a route that fires within a day diagnoses at its end
+
 
 @njit(cache=True)
 def _walk(theta: np.ndarray, t_max_days: float, h_max: np.ndarray, d50: np.ndarray,
@@ -90,6 +92,11 @@ def _continuous_routes(p: Presentation, site: str) -> tuple[np.ndarray, np.ndarr
     hill = [s.hill for s in p.primary_symptoms] + [curve.hill_exponent]
     detail = [s.name for s in p.primary_symptoms] + [p.incidental.modality]
     return np.array(h), np.array(d50), np.array(hill), detail
+
+
+def on_step(day: float, dt: float) -> float:
+    """The engine step on which an event at `day` is acted on: the end of that step (days)."""
+    return math.ceil(day / dt - 1e-9) * dt if math.isfinite(day) else math.inf
 
 
 def screening_applies(s: Screening, female: bool) -> bool:
@@ -139,7 +146,7 @@ def primary_presentations(p: Presentation, site: str, thetas: np.ndarray, seed: 
         rounds = [rng.random(k) for k in n_rounds]
         t, j, filled = _walk(thetas[i], horizon, h, d50, hill, thr, diameters)
         if math.isfinite(t):
-            clin[i] = days[i] = t
+            clin[i] = days[i] = t = on_step(t, dt)
             route[i] = R_SYMPTOM if j < n_cont - 1 else R_INCIDENTAL
             det[i] = detail[j]
             age0[i] = max(age0[i] - t / DAYS_PER_YEAR, 0.0)
@@ -147,8 +154,8 @@ def primary_presentations(p: Presentation, site: str, thetas: np.ndarray, seed: 
             if not (screening_applies(s, bool(female[i])) and screening_quantile[i] < s.uptake):
                 continue
             ts = _screen(s, u, age0[i], days[i], diameters[:filled], dt)
-            if ts < days[i]:
-                days[i], route[i], det[i] = ts, R_SCREENING, s.test
+            if on_step(ts, dt) < days[i]:
+                days[i], route[i], det[i] = on_step(ts, dt), R_SCREENING, s.test
         if math.isfinite(days[i]):
             diam[i] = diameters[min(int(math.floor(days[i] / dt + 1e-9)), filled - 1)]
     return Presentations(days, route, det, diam, clin), age0

@@ -62,3 +62,15 @@ def test_cohort_run_prints_a_cohort_summary(tmp_path):
     assert "4 patients:" in res.output
     assert "with clinically apparent distant metastases" in res.output
     assert len(pd.read_parquet(tmp_path / "run" / "patients.parquet")) == 4
+
+
+def test_a_cohort_prints_stages_and_survival_and_writes_the_plot(tmp_path):
+    out = tmp_path / "cohort"
+    res = runner.invoke(app, ["simulate", "colorectal", "-n", "40", "--years", "6", "--seed", "3",
+                              "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "stage at diagnosis, and overall survival from diagnosis" in res.output
+    assert "localized" in res.output and "5-y OS" in res.output
+    assert (out / "survival_by_stage.png").stat().st_size > 10_000
+    pats = pd.read_parquet(out / "patients.parquet")
+    assert set(pats.summary_stage) <= {"", "localized", "regional", "distant"}

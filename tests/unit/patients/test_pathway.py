@@ -69,7 +69,8 @@ def test_bad_pathway_input_is_named():
         scenario_from_dict({"extends": "breast", "pathway": {"steps": [
             {"name": "x", "course": {"therapy": "homeopathy"}}]}})
     with pytest.raises(ScenarioError, match="needs \\[\\[pathway.steps\\]\\]"):
-        scenario_from_dict({"extends": "colorectal", "history": "standard_of_care"})
+        scenario_from_dict({"extends": "colorectal", "history": "standard_of_care",
+                            "pathway": {"steps": []}})
     with pytest.raises(ScenarioError, match="summary_stage"):
         scenario_from_dict({"extends": "breast", "pathway": {"steps": [
             {"name": "x", "eligible": {"summary_stage": ["early"]},

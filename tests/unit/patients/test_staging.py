@@ -69,3 +69,21 @@ def test_m_stage_and_summary_stage(colorectal):
 def test_bad_staging_input_is_named():
     with pytest.raises(ScenarioError, match="t_limits_mm = \\[50.0, 20.0\\]: expected strictly"):
         scenario_from_dict({"extends": "breast", "staging": {"t_limits_mm": [50.0, 20.0]}})
+
+
+def test_survival_by_stage_without_censoring_is_the_share_alive():
+    """With every patient followed to death, Kaplan–Meier is the empirical survival."""
+    from metastasis.cohort.stage_survival import survival_by_stage
+
+    deaths_years = np.array([1.0, 2.0, 4.0, 6.0, 7.0, 9.0, 3.0, 8.0])
+    pats = pd.DataFrame({
+        "summary_stage": ["localized"] * 6 + ["distant"] * 2,
+        "diagnosis_days": 100.0,
+        "follow_up_days": 100.0 + deaths_years * 365.25,
+        "censored": False,
+    })
+    by = {s.stage: s for s in survival_by_stage(pats)}
+    assert by["localized"].five_year == pytest.approx(3 / 6)
+    assert by["distant"].five_year == pytest.approx(1 / 2)
+    assert by["localized"].n == 6 and by["distant"].deaths == 2
+    assert "regional" not in by
