@@ -22,6 +22,7 @@ from metastasis.engine.params import (
     build_inputs,
 )
 from metastasis.patients import simulate_cohort
+from metastasis.patients.recurrence import recurrences
 from metastasis.patients.staging import stage_patients
 from metastasis.patients.table import patient_table
 from metastasis.result import SimulationResult
@@ -120,7 +121,7 @@ def simulate(
     seed: int = 0,
     first_patient: int = 0,
     schedules: Sequence[Schedule] | None = None,
-    arm: str = "natural history",
+    arm: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> SimulationResult:
     """Simulate `patients` virtual patients of a scenario (preset name, TOML path or Scenario).
@@ -133,6 +134,8 @@ def simulate(
     comes from (seed, i) only, so any split of a cohort into calls gives the same rows.
     """
     sc = load_scenario(scenario)
+    if arm is None:
+        arm = "standard of care" if sc.history == "standard_of_care" else "natural history"
     if patients < 0:
         raise ValueError(f"patients = {patients}: expected a non-negative integer")
     if years is not None and not years > 0:
@@ -145,6 +148,7 @@ def simulate(
                                              schedules=schedules, progress=progress)
     clin = clinical_readout(out, sc, seed)
     stages = stage_patients(out, clin.lesions, cohort, sc, seed)
+    stages = pd.concat([stages, recurrences(clin.lesions, cohort, stages, sc)], axis=1)
     pats = patient_table(clin.patient_columns, cohort, sc.population, stages, treatment,
                          arm=arm, genotype=sc.genotype.label())
     lesions = clin.lesions.copy()

@@ -25,8 +25,8 @@ def patient_table(clinical: pd.DataFrame, cohort: PreparedCohort, pop: Populatio
                   genotype: str) -> pd.DataFrame:
     """One row per patient: characteristics, kinetics, diagnosis, clinical columns, outcome.
 
-    `clinical` is the clinical read-out's per-patient columns, `stages` the staging columns
-    and `treatment` the pathway steps each patient received (all in patient order). A patient
+    `clinical` is the clinical read-out's per-patient columns, `stages` the staging and
+    recurrence columns and `treatment` the pathway steps each patient received (all in patient order). A patient
     is diagnosed on the day of its presentation if it is alive then; a patient
     alive at the end of its simulation that ends on its other-cause death day died of other
     causes.
@@ -59,7 +59,8 @@ def patient_table(clinical: pd.DataFrame, cohort: PreparedCohort, pop: Populatio
     shown = pd.Series(diagnosed, index=out.index)
     for name in stages.columns:
         col = stages[name].set_axis(out.index)
-        out[name] = col.where(shown, pd.NA if col.dtype == "Int64" else "")
+        blank = pd.NA if col.dtype == "Int64" else (np.nan if col.dtype.kind == "f" else "")
+        out[name] = col.where(shown, blank)
     out["treatment"] = np.where(diagnosed, treatment, "")
     for name in KINETIC_PARAMETERS:
         out[name] = d.kinetics[name]

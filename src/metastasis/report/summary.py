@@ -35,6 +35,10 @@ def _who(row: Any) -> list[str]:
                        f"({row.summary_stage}; {row.positive_nodes} positive node(s))")
         if "treatment" in row.index:
             out.append(f"  treatment:                {row.treatment}")
+        if "recurrence_type" in row.index and row.m_stage == "M0":
+            out.append("  recurrence:               " + (
+                f"{row.recurrence_type}, {_when(row.recurrence_days)}" if row.recurrence_type
+                else "none found on surveillance"))
     else:
         out.append("  diagnosed:                never (the cancer did not come to attention "
                    "before death or the end of the simulation)")

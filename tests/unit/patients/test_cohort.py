@@ -11,7 +11,8 @@ from metastasis.scenario.population import KINETIC_PARAMETERS
 COLUMNS = ("sex", "subtype", "hormone_receptor_positive", "her2_positive",
            "age_at_first_cell_years", "age_at_diagnosis_years", "presentation",
            "presentation_detail", "diagnosis_days", "diagnosis_diameter_mm", "t_stage",
-           "n_stage", "m_stage", "summary_stage", "positive_nodes", *KINETIC_PARAMETERS, "death_days", "death_cause",
+           "n_stage", "m_stage", "summary_stage", "positive_nodes", "treatment",
+           "recurrence_days", "recurrence_type", *KINETIC_PARAMETERS, "death_days", "death_cause",
            "censored", "follow_up_days")
 
 

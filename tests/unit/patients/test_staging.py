@@ -87,3 +87,26 @@ def test_survival_by_stage_without_censoring_is_the_share_alive():
     assert by["distant"].five_year == pytest.approx(1 / 2)
     assert by["localized"].n == 6 and by["distant"].deaths == 2
     assert "regional" not in by
+
+
+def test_recurrence_is_the_first_lesion_found_after_the_work_up_of_an_m0_patient():
+    res = metastasis.simulate("colorectal", patients=150, seed=5)
+    p = res.patients
+    dx = p[p.diagnosis_days.notna()]
+    rec = dx[dx.recurrence_days.notna()]
+    assert len(rec) > 20
+    assert (rec.m_stage == "M0").all()
+    assert (dx[dx.m_stage == "M1"].recurrence_type == "").all()
+    assert (rec.recurrence_days > rec.diagnosis_days).all()
+    les = res.lesions[res.lesions.detected_days.notna() & (res.lesions.lesion_id != 0)]
+    kind = {"colon": "local", "regional_lymph_nodes": "regional"}
+    rank = {"local": 0, "regional": 1, "distant": 2}
+    for r in rec.itertuples():
+        at = les[(les.patient == r.patient) & (les.detected_days == r.recurrence_days)]
+        assert len(at)
+        kinds = {kind.get(str(o), "distant") for o in at.organ}
+        assert r.recurrence_type == max(kinds, key=rank.get)
+        earlier = les[(les.patient == r.patient) & (les.detected_days > r.diagnosis_days + 1e-6)
+                      & (les.detected_days < r.recurrence_days)]
+        assert earlier.empty
+    assert set(dx.recurrence_type) <= {"", "local", "regional", "distant"}
