@@ -114,3 +114,15 @@ def test_engine_feels_antivegf_and_emt_blocker():
         return last(out, 3) / out.traj[-1, 1:4].sum()
 
     assert m_share(emt) < m_share(base)
+
+
+def test_endocrine_therapy_can_hold_dormant_cells_quiescent():
+    """`wake_multiplier` adds a pulse on the wake rate over the course, HR+ patients only."""
+    course = COURSE.validate_python({"therapy": "hormone", "dose": "20 mg", "cycles": 100,
+                                     "wake_multiplier": 0.2})
+    wake = [p for p in course.effects(RESPONDER).pulses if p.rate == "wake"]
+    assert len(wake) == 1 and wake[0].value == pytest.approx(0.2)
+    assert (wake[0].t0_days, wake[0].t1_days) == (0.0, 100.0)
+    assert course.effects(NON_RESPONDER).pulses == []
+    default = COURSE.validate_python({"therapy": "hormone", "dose": "20 mg", "cycles": 100})
+    assert {p.rate for p in default.effects(RESPONDER).pulses} == {"growth"}
