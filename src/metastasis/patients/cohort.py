@@ -40,7 +40,7 @@ from metastasis.patients.presentation import (
 )
 from metastasis.patients.sex_organs import organ_par_for_sex
 from metastasis.scenario.schema import Genotype, Scenario
-from metastasis.units import CELLS_PER_MM3, DAYS_PER_YEAR
+from metastasis.units import DAYS_PER_YEAR, diameter_mm
 
 
 @dataclass(frozen=True)
@@ -175,6 +175,6 @@ def metastatic_presentations(out: BatchOutput, cohort: PreparedCohort,
             days[i], route[i] = t, R_METASTASIS
             detail[i] = f"{rules[j].organ} {rules[j].symptom}".replace("_", " ")
             cells = cells_at_day(cohort.thetas[i], t)
-            diam[i] = (6.0 * cells / (np.pi * CELLS_PER_MM3)) ** (1.0 / 3.0)
+            diam[i] = diameter_mm(cells)
     return replace(pres, days=days, route=route, detail=detail, diameter_mm=diam), \
         np.asarray(moved, dtype=np.int64)

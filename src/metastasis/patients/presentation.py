@@ -31,7 +31,7 @@ from metastasis.engine.params import T_DT
 from metastasis.engine.primary import UNTREATED, advance_primary, initial_primary
 from metastasis.engine.rng import PRESENTATION_STREAM, patient_generator
 from metastasis.scenario.presentation import Presentation, Screening
-from metastasis.units import CELLS_PER_MM3, DAYS_PER_YEAR
+from metastasis.units import DAYS_PER_YEAR, diameter_mm
 
 ROUTES = ("", "symptom", "incidental", "screening", "metastasis_symptom")
 """Values of `patients.presentation` ("" for a patient never diagnosed)."""
@@ -67,7 +67,7 @@ def _walk(theta: np.ndarray, t_max_days: float, h_max: np.ndarray, d50: np.ndarr
     cum = np.zeros(n_routes)
     for step in range(n_steps + 1):
         cells = e + h_ + m + re + rh + rm
-        d = (6.0 * cells / (math.pi * CELLS_PER_MM3)) ** (1.0 / 3.0) if cells > 0.0 else 0.0
+        d = diameter_mm(cells)
         diameters[step] = d
         if step == n_steps or cells <= 0.0:
             return math.inf, -1, step + 1

@@ -23,7 +23,7 @@ from metastasis.engine.rng import STAGING_STREAM, patient_generator
 from metastasis.patients.cohort import PreparedCohort
 from metastasis.patients.presentation import R_METASTASIS
 from metastasis.scenario.schema import Scenario
-from metastasis.units import CELLS_PER_MM3
+from metastasis.units import cells_for_diameter
 
 REGIONAL = "regional_lymph_nodes"
 """The organ whose lesions are regional-node deposits rather than distant metastases."""
@@ -48,7 +48,7 @@ def stage_patients(out: BatchOutput, lesions: pd.DataFrame, cohort: PreparedCoho
     at = pd.Series(work_up, index=patients)
     regional, own = ORGANS.index(REGIONAL), ORGANS.index(sc.primary_site)
 
-    min_cells = np.pi / 6.0 * st.node_deposit_min_mm**3 * CELLS_PER_MM3
+    min_cells = cells_for_diameter(st.node_deposit_min_mm)
     obs = pd.DataFrame({"patient": out.obs_patient, "t": out.obs_t, "organ": out.obs_organ,
                         "cells": out.obs_cells})
     obs = obs[(obs.organ == regional) & (obs.cells >= min_cells)]
