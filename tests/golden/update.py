@@ -14,18 +14,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cases import CASES  # noqa: E402
+from cases import CASES, machine  # noqa: E402
 
 HASHES = Path(__file__).resolve().parent / "hashes.json"
 
 
 def main() -> None:
     old = json.loads(HASHES.read_text()) if HASHES.exists() else {}
+    same_cpu = old.get("machine") == machine()
     new = {name: run() for name, run in CASES.items()}
     for name, digest in new.items():
-        state = "unchanged" if old.get(name) == digest else "CHANGED"
+        state = "unchanged" if same_cpu and old.get("hashes", {}).get(name) == digest else "CHANGED"
         print(f"{state:9s} {name} {digest[:16]}")
-    HASHES.write_text(json.dumps(new, indent=1, sort_keys=True) + "\n")
+    record = {"machine": machine(), "hashes": new}
+    HASHES.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
 
 
 if __name__ == "__main__":

@@ -63,8 +63,9 @@ def start_shedding(les, s, i, nl):
 @njit(cache=True)
 def large_lesions_step(les, s, out, mods, mods_r, rng, step, t):
     """Advance the large lesions of this step's bucket by an exact Gompertz step of s.dt_ode
-    days (sub-stepped with two clones); a lesion that falls below the threshold returns to
-    the exact small-lesion process, or is cleared."""
+    days (sub-stepped with two clones), and the capacity of those past their angiogenic
+    switch by Hahnfeldt's law; a lesion that falls below the threshold returns to the exact
+    small-lesion process, or is cleared."""
     bi = step % s.ode_every
     k = 0
     while k < les.bk_n[bi]:
@@ -78,7 +79,8 @@ def large_lesions_step(les, s, out, mods, mods_r, rng, step, t):
             lam = s.theta[T_L_LAMBDA] * s.organ_par[O_GROWTH_MULT, o]
             nl, les.res[i] = lesion_ode(nl, les.res[i], les.cap[i], lam, mods, mods_r, s.res_on,
                                         s.mu_div, s.fit_r, s.dt_ode, s.n_res_sub)
-            les.cap[i] = lesion_capacity(les.cap[i], nl, s.theta, mods, s.dt_ode)
+            if t >= les.switch_t[i]:
+                les.cap[i] = lesion_capacity(les.cap[i], nl, s.theta, mods, s.dt_ode)
         les.organ_shed[o] -= old_shed
         les.organ_shed_res[o] -= old_sres
         if nl < s.thr:

@@ -86,6 +86,7 @@ THETA_NAMES = (
     "resistance_fitness_cost",
     "initial_resistant_fraction",
     "cascade_step_days",
+    "lesion_avascular_mean_days",
 )
 (
     T_DT,
@@ -136,6 +137,7 @@ THETA_NAMES = (
     T_RES_COST,
     T_RES_F0,
     T_CASCADE_STEP,
+    T_L_AVASC,
 ) = range(len(THETA_NAMES))
 
 ORGAN_PAR_NAMES = ("extravasation_weight", "wake_multiplier", "growth_multiplier", "lethal_cells")
@@ -730,6 +732,7 @@ def build_inputs(scenario: Scenario, years: float | None = None) -> KernelInputs
     s = scenario
     years = s.time.years if years is None else years
     g = genotype_multipliers(s.genotype.model_dump())
+    clock = s.colonisation.growth_clock
     me = s.microenvironment
     stroma = stromal_invasion_multiplier(
         me.tam_density, me.caf_density, me.tam_invasion_gain, me.caf_invasion_gain
@@ -784,10 +787,11 @@ def build_inputs(scenario: Scenario, years: float | None = None) -> KernelInputs
         "dormancy_clearance_per_day": s.dormancy.clearance_per_day * g["dormancy_clearance"],
         "wake_per_day": s.dormancy.wake_per_day * g["wake"],
         "lesion_birth_per_day": s.colonisation.birth_per_day,
-        "lesion_gompertz_rate_per_day": s.colonisation.gompertz_rate_per_day * g["growth"],
+        "lesion_gompertz_rate_per_day": s.colonisation.gompertz_rate_per_day * g["growth"] * clock,
         "lesion_initial_capacity_cells": s.colonisation.initial_capacity_cells,
-        "lesion_angio_b_per_day": s.colonisation.angiogenic_stimulation_per_day * g["angiogenesis"],
-        "lesion_angio_d_per_day": s.colonisation.angiogenic_inhibition_per_day,
+        "lesion_angio_b_per_day": (s.colonisation.angiogenic_stimulation_per_day
+                                   * g["angiogenesis"] * clock),
+        "lesion_angio_d_per_day": s.colonisation.angiogenic_inhibition_per_day * clock,
         "stochastic_threshold_cells": s.colonisation.stochastic_threshold_cells,
         "lesion_immune_kill_per_day": s.colonisation.immune_kill_per_day,
         "lesion_invasive_fraction": s.intravasation.lesion_invasive_fraction,
@@ -801,6 +805,7 @@ def build_inputs(scenario: Scenario, years: float | None = None) -> KernelInputs
         "resistance_fitness_cost": s.resistance.fitness_cost,
         "cascade_step_days": s.time.cascade_step_days,
         "initial_resistant_fraction": s.resistance.initial_fraction,
+        "lesion_avascular_mean_days": s.colonisation.avascular_mean_days,
     }
     theta = np.array([values[n] for n in THETA_NAMES], dtype=np.float64)
     n_org = len(ORGANS)

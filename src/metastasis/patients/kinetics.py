@@ -30,6 +30,7 @@ from metastasis.engine.params import (
     T_KMH,
     T_L_ANGIO_B,
     T_L_ANGIO_D,
+    T_L_AVASC,
     T_L_BIRTH,
     T_L_IMMUNE,
     T_L_LAMBDA,
@@ -49,6 +50,7 @@ MULTIPLIED = {
     "dormancy_clearance": T_DORM_CLEAR,
     "dormancy_wake": T_WAKE,
     "immune_control": T_L_IMMUNE,
+    "angiogenic_dormancy": T_L_AVASC,
 }
 """Kinetic multiplier → the theta entry it multiplies."""
 
@@ -72,7 +74,8 @@ def doubling_time_days(theta: np.ndarray) -> float:
 
 def patient_thetas(theta: np.ndarray, kinetics: dict[str, np.ndarray],
                    reference_doubling_time: float) -> np.ndarray:
-    """One theta row per patient (patients × len(theta))."""
+    """One theta row per patient (patients × len(theta)); a multiplier missing from
+    `kinetics` is 1."""
     vdt = kinetics["volume_doubling_time_days"]
     rows = np.tile(theta, (len(vdt), 1))
     # a primary without a doubling time at 1 cm³ (it never grows that large) keeps its own
@@ -81,7 +84,8 @@ def patient_thetas(theta: np.ndarray, kinetics: dict[str, np.ndarray],
     for j in GROWTH_CLOCK:
         rows[:, j] *= clock
     for name, j in MULTIPLIED.items():
-        rows[:, j] *= kinetics[name]
+        if name in kinetics:
+            rows[:, j] *= kinetics[name]
     for j in CAPPED_AT_ONE:
         rows[:, j] = np.minimum(rows[:, j], 1.0)
     return rows

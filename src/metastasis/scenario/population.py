@@ -32,6 +32,8 @@ KINETIC_PARAMETERS: dict[str, str] = {
     "dormancy_wake": "multiplier of dormancy.wake_per_day",
     "immune_control": "multiplier of colonisation.immune_kill_per_day (T/NK killing of small "
     "lesions)",
+    "angiogenic_dormancy": "multiplier of colonisation.avascular_mean_days (how long a new "
+    "colony stays avascular)",
 }
 """The population parameters a preset may spread, with what each acts on."""
 

@@ -358,6 +358,20 @@ class Colonisation(_Section):
     angiogenic_inhibition_per_day: NonNeg = Field(
         5.0e-10, description="lesion Hahnfeldt d (1/(day·cells^(2/3))); assumption: as the primary"
     )
+    growth_clock: Pos = Field(
+        1.0,
+        description="time scale of metastatic growth (dimensionless): multiplies the lesion "
+        "Gompertz λ and the Hahnfeldt b and d together, so that a lesion's untreated course runs "
+        "this many times faster than with the rates above (the division rate of small colonies "
+        "is not changed); 1: as the rates given",
+    )
+    avascular_mean_days: NonNeg = Field(
+        0.0,
+        description="mean time a new colony stays avascular (days, exponential per colony): "
+        "until its angiogenic switch its capacity stays at initial_capacity_cells, so it is held "
+        "near that size by balanced proliferation and death (Holmgren et al. 1995 Nat Med 1:149; "
+        "Naumov et al. 2006 JNCI 98:316); 0: every colony is angiogenic from birth",
+    )
     stochastic_threshold_cells: Annotated[float, Field(ge=1.0)] = Field(
         5.0,
         description="below this size a lesion follows its birth–death process event by event; "

@@ -163,3 +163,27 @@ def test_no_file_is_opened_once_the_scenario_is_prepared(monkeypatch):
     after = [build_inputs(table, years=2), build_inputs(boolean, years=2)]
     monkeypatch.undo()
     assert all(_same(a, b) for a, b in zip(before, after, strict=True))
+
+
+def test_growth_clock_multiplies_the_lesion_gompertz_and_hahnfeldt_rates_alone():
+    """colonisation.growth_clock = 3 triples the lesion λ, b and d (a lesion's course runs
+    three times faster) and leaves the small-colony division rate and the primary alone;
+    avascular_mean_days passes through unchanged."""
+    from metastasis.engine.params import (
+        T_L_ANGIO_B,
+        T_L_ANGIO_D,
+        T_L_AVASC,
+        T_L_BIRTH,
+        T_L_LAMBDA,
+        T_LAMBDA,
+    )
+
+    base = build_inputs(scenario_from_dict({"extends": "breast"})).theta
+    fast = build_inputs(scenario_from_dict({
+        "extends": "breast",
+        "colonisation": {"growth_clock": 3.0, "avascular_mean_days": 250.0},
+    })).theta
+    for j in (T_L_LAMBDA, T_L_ANGIO_B, T_L_ANGIO_D):
+        assert fast[j] == pytest.approx(3.0 * base[j], rel=1e-15)
+    assert fast[T_L_BIRTH] == base[T_L_BIRTH] and fast[T_LAMBDA] == base[T_LAMBDA]
+    assert fast[T_L_AVASC] == 250.0

@@ -91,6 +91,7 @@ from metastasis.engine.params import (
     T_KMH,
     T_L_ANGIO_B,
     T_L_ANGIO_D,
+    T_L_AVASC,
     T_L_BIRTH,
     T_L_IMMUNE,
     T_L_K0,
@@ -350,6 +351,44 @@ def test_large_lesions_step_advances_its_bucket_and_keeps_the_running_sums():
     assert les.organ_shed[PLEURA] == pytest.approx(
         _emission(n1, phi, th) + _emission(3e4, phi, th), rel=REL)
     assert int(les.n[L_ALIVE]) == 2 and int(les.bk_n[0]) == 1 and int(les.bk_n[3]) == 1
+
+
+def test_an_avascular_lesion_keeps_its_capacity_until_its_angiogenic_switch():
+    """A large lesion whose switch falls after the step keeps its capacity (the Gompertz
+    step alone); one whose switch has passed takes Hahnfeldt's step,
+    K' = (K + b_L·N'·dt_ode)/(1 + d_L·N'^{2/3}·dt_ode) (VEGF gain 0)."""
+    st = make_state({T_VEGF_HYP: 0.0})
+    th = st.theta
+    held = put_lesion(st, PLEURA, 1e5, 1e6, bucket=0, switch_t=100.0)
+    grown = put_lesion(st, PLEURA, 1e5, 1e6, bucket=0, switch_t=0.0)
+    large_lesions_step(st.les, st.s, st.out, mods_of(), mods_of(), np.random.default_rng(6),
+                       0, 0.0)
+    les = st.les
+    n1 = 1e6 * math.exp(math.log(0.1) * math.exp(-th[T_L_LAMBDA] * 28.0))
+    k1 = (1e6 + th[T_L_ANGIO_B] * n1 * 28.0) / (1.0 + th[T_L_ANGIO_D] * n1 ** (2 / 3) * 28.0)
+    assert les.cells[held] == pytest.approx(n1, rel=REL) and les.cap[held] == 1e6
+    assert les.cells[grown] == pytest.approx(n1, rel=REL)
+    assert les.cap[grown] == pytest.approx(k1, rel=REL)
+
+
+def test_found_lesion_draws_an_exponential_avascular_time_of_the_given_mean():
+    """With lesion_avascular_mean_days = 400 the switch falls born + Exp(mean 400 days):
+    over 2,000 colonies the mean delay is within 4 standard errors (400/√2000) of 400 and
+    the share still avascular after 400 days within 4 SE of e^{-1}; with 0 every colony is
+    angiogenic from birth (switch day −inf)."""
+    n = 2000
+    st = make_state({T_L_AVASC: 400.0}, max_les=n)
+    mods = mods_of()
+    rng = np.random.default_rng(12)
+    for _ in range(n):
+        found_lesion(st.pt, st.s, st.out, mods, mods, rng, BRAIN, False, 0.8, 0.0, 7.0)
+    delay = st.les.switch_t[:n] - st.les.born[:n]
+    assert abs(delay.mean() - 400.0) < 4 * 400.0 / math.sqrt(n)
+    p = math.exp(-1.0)
+    assert abs((delay > 400.0).mean() - p) < 4 * math.sqrt(p * (1 - p) / n)
+    st0 = make_state({T_L_AVASC: 0.0})
+    found_lesion(st0.pt, st0.s, st0.out, mods, mods, rng, BRAIN, False, 0.8, 0.0, 7.0)
+    assert st0.les.switch_t[0] == -math.inf
 
 
 def test_large_lesion_that_shrinks_below_the_threshold_rejoins_the_small_process_or_clears():
