@@ -3,7 +3,12 @@
 Targets, per organ and cancer type: the 5-site MSK-MET share among metastatic patients; else
 the cancer type's 21-site subset share; else the pan-cancer median of the 21-site subsets
 (`metastasis.cohort.organotropism`). Each round simulates a cohort and moves every weight by
-(target / simulated)^GAIN. Run: python benchmarks/calibrate_organotropism.py [--rounds R] [--patients N] [preset ...]
+(target / simulated)^GAIN, then rescales the moved weights together so that their sum weighted
+by each organ's mean dormant pool is what it was: the targets are shares among metastatic
+patients, which say where metastases go and not how many there are, so a round changes only
+the relative weights and leaves the overall rate of founding colonies (set by the preset's
+wake_per_day) alone.
+Run: python benchmarks/calibrate_organotropism.py [--rounds R] [--patients N] [preset ...]
 """
 
 from __future__ import annotations
@@ -40,6 +45,15 @@ def targets_for(cancer_type: str, primary_site: str) -> dict[str, float]:
     return {o: v for o, v in out.items() if o not in NOT_DISTANT and o != primary_site}
 
 
+def mean_dormant_pools(result: metastasis.SimulationResult) -> dict[str, float]:
+    """Mean dormant cells per organ over every patient's trajectory records (cells)."""
+    tr = result.trajectories
+    dormant = tr[tr.compartment == "dormant"]
+    records = max(len(tr[["patient", "time_days"]].drop_duplicates()), 1)
+    sums = dormant.groupby("organ", observed=False).cells.sum()
+    return {o: float(sums.get(o, 0.0)) / records for o in ORGANS}
+
+
 def write_weights(preset: str, weights: dict[str, float]) -> None:
     path = resources.files("metastasis.scenario.presets").joinpath(f"{preset}.toml")
     text = path.read_text()
@@ -60,12 +74,18 @@ def calibrate(preset: str, rounds: int = ROUNDS, patients: int = PATIENTS) -> No
         sc = scenario_from_dict({"extends": preset, "dormancy": {"organ_weights": weights}})
         res = metastasis.simulate(sc, patients=patients, seed=SEED + rnd)
         table = comparison_table(res, sc).set_index("organ")
+        pools = mean_dormant_pools(res)
+        before = sum(weights[o] * pools[o] for o in targets)
         err = []
         for organ, target in targets.items():
             sim = table.simulated_pct[organ]
             step = ((target + PSEUDO_PCT) / (sim + PSEUDO_PCT)) ** GAIN
             weights[organ] *= float(np.clip(step, *STEP_LIMIT))
             err.append(abs(sim - target))
+        after = sum(weights[o] * pools[o] for o in targets)
+        if after > 0:
+            for organ in targets:
+                weights[organ] *= before / after
         print(f"{preset} round {rnd}: mean |error| {np.mean(err):.1f} pts, max {np.max(err):.1f}")
     write_weights(preset, weights)
 

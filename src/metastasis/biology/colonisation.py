@@ -54,6 +54,9 @@ def conditioned_rates(n: float, birth: float, death: float, q: float) -> tuple[f
     its threshold before dying out (Doob h-transform with h(n) ∝ 1 − q^n)."""
     if abs(q - 1.0) < 1e-12:
         return birth * (n + 1.0), death * (n - 1.0)
+    if q <= 0.0:
+        # no deaths (net growth at or above the division rate): every colony reaches it
+        return birth * n, 0.0
     qn = q**n
     hn = 1.0 - qn
     return birth * n * (1.0 - qn * q) / hn, death * n * (1.0 - qn / q) / hn

@@ -20,7 +20,7 @@ import numpy as np
 
 from metastasis.engine.batch import BatchOutput
 from metastasis.engine.layout import N_TRAJ_FIXED
-from metastasis.engine.rng import SYMPTOM_STREAM, patient_generator
+from metastasis.engine.rng import CONSTITUTIONAL_STREAM, SYMPTOM_STREAM, patient_generator
 
 
 @dataclass(frozen=True)
@@ -116,4 +116,36 @@ def onsets_by_patient(out: BatchOutput, seed: int, organs: Sequence[str]) -> dic
         burden = tr[:, 1 + N_TRAJ_FIXED: 1 + N_TRAJ_FIXED + out.n_organs]
         result[int(p)] = onset_times(tr[:, 0], burden[:, rule_organ].T, b50, hmax,
                                      symptom_thresholds(seed, int(p)))
+    return result
+
+
+def _patient_rows(out: BatchOutput) -> dict[int, np.ndarray]:
+    """Each patient's trajectory rows, in record order."""
+    order = np.argsort(out.tr_patient, kind="stable")
+    tr_sorted = out.tr_patient[order]
+    rows = {}
+    for p in out.patients.tolist():
+        a, b = np.searchsorted(tr_sorted, [p, p + 1])
+        rows[int(p)] = out.traj[order[a:b]]
+    return rows
+
+
+def total_burden(tr: np.ndarray, n_organs: int) -> np.ndarray:
+    """Whole-body tumour cells on each trajectory row: the primary's E, H and M cells and
+    every organ's lesions."""
+    lesions = tr[:, 1 + N_TRAJ_FIXED: 1 + N_TRAJ_FIXED + n_organs].sum(axis=1)
+    return tr[:, 1:4].sum(axis=1) + lesions
+
+
+def constitutional_onsets(out: BatchOutput, seed: int, burden50_cells: float,
+                          max_per_day: float) -> dict[int, float]:
+    """Onset day of constitutional symptoms of the whole tumour burden for every patient of a
+    batch (inf where none): hazard max_per_day·B/(B + burden50_cells), B the total burden,
+    held from record to record; the threshold is the patient's `CONSTITUTIONAL_STREAM`."""
+    result = {}
+    for p, tr in _patient_rows(out).items():
+        threshold = patient_generator(seed, p, CONSTITUTIONAL_STREAM).standard_exponential(1)
+        result[p] = float(onset_times(tr[:, 0], total_burden(tr, out.n_organs)[None, :],
+                                      np.array([burden50_cells]), np.array([max_per_day]),
+                                      threshold)[0])
     return result

@@ -19,7 +19,7 @@ from metastasis.engine.colonies import next_small_event, small_lesion_params, sm
 from metastasis.engine.events import EV_LESION_BORN
 from metastasis.engine.funnel import split_count
 from metastasis.engine.lesion_lists import list_add
-from metastasis.engine.params import T_L_AVASC, T_L_K0
+from metastasis.engine.params import T_L_AVASC, T_L_ESCAPE, T_L_K0
 from metastasis.engine.recording import emit
 from metastasis.engine.state import L_ALIVE, L_BORN, L_DROPPED, L_SMALL
 
@@ -117,7 +117,9 @@ def found_colonies(pt, s, out, mods, mods_r, rng, t_start, dt_c):
 @njit(cache=True)
 def found_lesion(pt, s, out, mods, mods_r, rng, o, is_res, q1, t_start, dt_c):
     """One colony of organ o that will reach the threshold, born at a uniform time in the
-    interval and conditioned on the death/birth ratio q1 of its founding cell."""
+    interval and conditioned on the death/birth ratio q1 of its founding cell; with an
+    avascular phase (T_L_AVASC > 0 days, mean) it draws when that ends and whether it then
+    escapes (probability T_L_ESCAPE) or is eliminated."""
     les = pt.les
     n = les.n[L_BORN]
     if n >= s.max_les:
@@ -137,7 +139,12 @@ def found_lesion(pt, s, out, mods, mods_r, rng, o, is_res, q1, t_start, dt_c):
     les.next_t[n] = next_small_event(rng, t_born, s.theta, s.organ_par, o, mods, mods_r,
                                      s.fit_r, 1.0, les.res[n], les.cap[n], q1)
     avascular = s.theta[T_L_AVASC]
-    les.switch_t[n] = t_born + rng.exponential(avascular) if avascular > 0.0 else -math.inf
+    if avascular > 0.0:
+        les.switch_t[n] = t_born + rng.exponential(avascular)
+        les.escapes[n] = rng.random() < s.theta[T_L_ESCAPE]
+    else:
+        les.switch_t[n] = -math.inf
+        les.escapes[n] = True
     les.n[L_ALIVE] = list_add(les.alive_idx, les.alive_pos, les.n[L_ALIVE], n)
     les.n[L_SMALL] = list_add(les.sm_idx, les.sm_pos, les.n[L_SMALL], n)
     les.organ_burden[o] += 1.0

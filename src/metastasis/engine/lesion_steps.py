@@ -65,7 +65,8 @@ def large_lesions_step(les, s, out, mods, mods_r, rng, step, t):
     """Advance the large lesions of this step's bucket by an exact Gompertz step of s.dt_ode
     days (sub-stepped with two clones), and the capacity of those past their angiogenic
     switch by Hahnfeldt's law; a lesion that falls below the threshold returns to the exact
-    small-lesion process, or is cleared."""
+    small-lesion process, or is cleared. A lesion whose avascular phase has ended without
+    escape is eliminated (on its first large step from that day)."""
     bi = step % s.ode_every
     k = 0
     while k < les.bk_n[bi]:
@@ -74,6 +75,9 @@ def large_lesions_step(les, s, out, mods, mods_r, rng, step, t):
         old_n = les.cells[i]
         old_shed = les.shed[i]
         old_sres = old_shed * les.res[i] / old_n if old_n > 0.0 else 0.0
+        if t >= les.switch_t[i] and not les.escapes[i]:
+            _eliminate(les, s, out, bi, i, old_n, old_shed, old_sres, t)
+            continue
         nl = old_n
         if nl >= s.thr:
             lam = s.theta[T_L_LAMBDA] * s.organ_par[O_GROWTH_MULT, o]
@@ -93,6 +97,17 @@ def large_lesions_step(les, s, out, mods, mods_r, rng, step, t):
         les.organ_burden[o] += nl - old_n
         start_shedding(les, s, i, nl)
         k += 1
+
+
+@njit(cache=True)
+def _eliminate(les, s, out, bi, i, old_n, old_shed, old_sres, t):
+    """Large lesion i of bucket bi ends its avascular phase in elimination on day t."""
+    o = les.organ[i]
+    les.organ_shed[o] -= old_shed
+    les.organ_shed_res[o] -= old_sres
+    les.shed[i] = 0.0
+    les.bk_n[bi] = list_remove(les.bk[bi], les.bk_pos, les.bk_n[bi], i)
+    clear_lesion(les, out, i, old_n, t)
 
 
 @njit(cache=True)

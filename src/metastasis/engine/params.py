@@ -87,6 +87,7 @@ THETA_NAMES = (
     "initial_resistant_fraction",
     "cascade_step_days",
     "lesion_avascular_mean_days",
+    "lesion_escape_probability",
 )
 (
     T_DT,
@@ -138,6 +139,7 @@ THETA_NAMES = (
     T_RES_F0,
     T_CASCADE_STEP,
     T_L_AVASC,
+    T_L_ESCAPE,
 ) = range(len(THETA_NAMES))
 
 ORGAN_PAR_NAMES = ("extravasation_weight", "wake_multiplier", "growth_multiplier", "lethal_cells")
@@ -301,6 +303,7 @@ THETA_RANGES: dict[str, ValueRange] = {
     "initial_capacity_cells": _POSITIVE,
     "initial_fraction_hybrid": _FRACTION,
     "initial_fraction_mesenchymal": _FRACTION,
+    "lesion_escape_probability": _FRACTION,
     "emission_exponent": ValueRange(),
     "cluster_cell_fraction": _FRACTION,
     "ctc_survival_single": _FRACTION,
@@ -806,6 +809,7 @@ def build_inputs(scenario: Scenario, years: float | None = None) -> KernelInputs
         "cascade_step_days": s.time.cascade_step_days,
         "initial_resistant_fraction": s.resistance.initial_fraction,
         "lesion_avascular_mean_days": s.colonisation.avascular_mean_days,
+        "lesion_escape_probability": s.colonisation.avascular_escape_probability,
     }
     theta = np.array([values[n] for n in THETA_NAMES], dtype=np.float64)
     n_org = len(ORGANS)

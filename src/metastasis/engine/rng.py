@@ -29,3 +29,6 @@ by presentation and the clinical read-out so that both see the same onsets."""
 STAGING_STREAM = 6
 """Stream of the staging work-up: whether involved regional nodes are found
 (`metastasis.patients.staging`)."""
+CONSTITUTIONAL_STREAM = 7
+"""Stream of the threshold of constitutional symptoms of the whole tumour burden
+(`scenario.presentation.Constitutional`)."""

@@ -155,7 +155,7 @@ LESION_FIELDS = (
     "cells", "cap", "res", "alive", "shed", "next_t", "qcond",
     "alive_idx", "alive_pos", "sm_idx", "sm_pos", "bk", "bk_n", "bk_pos",
     "organ_burden", "organ_shed", "organ_shed_res", "n", "first_t",
-    "organ", "born", "end", "max_cells", "switch_t",
+    "organ", "born", "end", "max_cells", "switch_t", "escapes",
 )
 Lesions = _structref("Lesions", LESION_FIELDS, """Metastases, one slot each (slot + 1 is the lesion id).
 
@@ -164,8 +164,9 @@ small lesion's next birth or death, days), qcond (death/birth ratio a new colony
 conditioned on, −1: none); index lists of living and of small lesions; bk (ode_every ×
 slots) the large lesions per ODE bucket; per-organ running sums of burden (cells) and
 shedding (cells/day); counters n (L_*); first_t [day of the first lesion]; the per-slot
-outputs organ, born, end, max_cells, which are the `Output`'s lesion arrays; and switch_t,
-the day of each lesion's angiogenic switch (its capacity is held before it).""",
+outputs organ, born, end, max_cells, which are the `Output`'s lesion arrays; switch_t,
+the day each lesion's avascular phase ends (its capacity is held before it), and escapes,
+whether it then switches to angiogenic growth (else it is eliminated that day).""",
                      borrowed=LESION_FIELDS)
 
 BODY_FIELDS = ("burden", "shed", "shed_res")
@@ -229,13 +230,14 @@ def new_lesions(s, out, n_org):
         np.zeros(n_org), np.zeros(n_org), np.zeros(n_org),
         np.zeros(N_LESION_COUNTERS, dtype=i8), np.full(1, math.inf),
         out.keep[6], out.keep[7], out.keep[8], out.keep[9], np.zeros(m),
+        np.ones(m, dtype=np.bool_),
     )
     b = borrow
     return Lesions(
         b(keep[0]), b(keep[1]), b(keep[2]), b(keep[3]), b(keep[4]), b(keep[5]), b(keep[6]),
         b(keep[7]), b(keep[8]), b(keep[9]), b(keep[10]), b(keep[11]), b(keep[12]),
         b(keep[13]), b(keep[14]), b(keep[15]), b(keep[16]), b(keep[17]), b(keep[18]),
-        b(keep[19]), b(keep[20]), b(keep[21]), b(keep[22]), b(keep[23]), keep,
+        b(keep[19]), b(keep[20]), b(keep[21]), b(keep[22]), b(keep[23]), b(keep[24]), keep,
     )
 
 

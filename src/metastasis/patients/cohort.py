@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from metastasis.anatomy.organs import ORGANS
-from metastasis.clinical.symptoms import onsets_by_patient, symptom_rules
+from metastasis.clinical.symptoms import constitutional_onsets, onsets_by_patient, symptom_rules
 from metastasis.engine.batch import BatchOutput, concat_outputs, run_batch
 from metastasis.engine.params import T_DT, T_END, KernelInputs, Schedule, build_inputs
 from metastasis.engine.primary import cells_at_day
@@ -34,11 +34,13 @@ from metastasis.patients.kinetics import doubling_time_days, patient_thetas
 from metastasis.patients.life_table import other_cause_death_days
 from metastasis.patients.presentation import (
     R_METASTASIS,
+    R_SYMPTOM,
     Presentations,
     on_step,
     primary_presentations,
 )
 from metastasis.patients.sex_organs import organ_par_for_sex
+from metastasis.scenario.presentation import Constitutional
 from metastasis.scenario.schema import Genotype, Scenario
 from metastasis.units import DAYS_PER_YEAR, diameter_mm
 
@@ -157,23 +159,39 @@ def run_cohort(sc: Scenario, inputs: KernelInputs, cohort: PreparedCohort, seed:
     return concat_outputs(outs)
 
 
-def metastatic_presentations(out: BatchOutput, cohort: PreparedCohort,
-                             seed: int) -> tuple[Presentations, np.ndarray]:
-    """Diagnoses moved earlier by a symptom of metastases; positions of the moved patients."""
-    onsets = onsets_by_patient(out, seed, ORGANS)
+def metastatic_presentations(out: BatchOutput, cohort: PreparedCohort, seed: int,
+                             metastases: bool = True,
+                             constitutional: Constitutional | None = None,
+                             ) -> tuple[Presentations, np.ndarray]:
+    """Diagnoses moved earlier by a symptom of metastases (with `metastases`) or by
+    constitutional symptoms of the whole burden (when given and enabled); positions of the
+    moved patients."""
     rules = symptom_rules()
+    pats = cohort.draws.patient.tolist()
+    onsets = onsets_by_patient(out, seed, ORGANS) if metastases else \
+        {p: np.full(len(rules), np.inf) for p in pats}
+    body = constitutional_onsets(out, seed, constitutional.burden50_cells,
+                                 constitutional.max_per_day) \
+        if constitutional is not None and constitutional.enabled else {}
     pres = cohort.presentation
     days, route, detail, diam = (pres.days.copy(), pres.route.copy(), pres.detail.copy(),
                                  pres.diameter_mm.copy())
     moved = []
-    for i, p in enumerate(cohort.draws.patient.tolist()):
+    for i, p in enumerate(pats):
         o = onsets[p]
         j = int(np.argmin(o))
-        t = on_step(float(o[j]), float(cohort.thetas[i, T_DT])) if np.isfinite(o[j]) else np.inf
+        first = float(o[j])
+        whole = body.get(p, np.inf)
+        onset = min(first, whole)
+        t = on_step(onset, float(cohort.thetas[i, T_DT])) if np.isfinite(onset) else np.inf
         if t < days[i]:
             moved.append(i)
-            days[i], route[i] = t, R_METASTASIS
-            detail[i] = f"{rules[j].organ} {rules[j].symptom}".replace("_", " ")
+            if whole < first:
+                route[i], detail[i] = R_SYMPTOM, constitutional.name  # type: ignore[union-attr]
+            else:
+                route[i] = R_METASTASIS
+                detail[i] = f"{rules[j].organ} {rules[j].symptom}".replace("_", " ")
+            days[i] = t
             cells = cells_at_day(cohort.thetas[i], t)
             diam[i] = diameter_mm(cells)
     return replace(pres, days=days, route=route, detail=detail, diameter_mm=diam), \

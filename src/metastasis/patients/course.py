@@ -5,8 +5,8 @@ random streams are its own and nothing is scheduled before diagnosis):
 
 1. every patient runs with its diagnosis by the primary's routes (under a pathway only to its
    work-up scan, which is all the next steps need);
-2. a patient whose metastases cause symptoms before that diagnosis is diagnosed on the day of
-   the first symptom and runs again;
+2. a patient whose metastases, or whose whole tumour burden (constitutional symptoms), cause
+   symptoms before that diagnosis is diagnosed on the day of the first symptom and runs again;
 3. under `history = "standard_of_care"` each diagnosed patient is staged from those runs,
    receives the pathway steps it is eligible for, and every patient runs its whole follow-up
    with that schedule.
@@ -53,9 +53,11 @@ def _diagnose(sc: Scenario, inputs: KernelInputs, cohort: PreparedCohort, seed: 
     """Passes 1 and 2: the cohort with its final diagnoses, and the runs that placed them."""
     first = _until_work_up(sc, cohort) if short else cohort
     out = run_cohort(sc, inputs, first, seed, schedules=schedules, progress=progress)
-    if not sc.presentation.metastasis_symptoms or not len(cohort.draws):
+    body = sc.presentation.constitutional
+    if not (sc.presentation.metastasis_symptoms or body.enabled) or not len(cohort.draws):
         return cohort, out
-    pres, moved = metastatic_presentations(out, first, seed)
+    pres, moved = metastatic_presentations(out, first, seed, sc.presentation.metastasis_symptoms,
+                                           body)
     cohort = retime(sc, replace(cohort, presentation=pres), follow_up_years)
     if sc.time.follow_up_from == "diagnosis" and len(moved):
         again_cohort = (_until_work_up(sc, cohort) if short else cohort).take(moved)

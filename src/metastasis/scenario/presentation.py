@@ -87,6 +87,25 @@ class Incidental(_Section):
     )
 
 
+class Constitutional(_Section):
+    """Constitutional symptoms of the whole tumour burden (primary and metastases together):
+    onset hazard h_max·B/(B + B50) per day, held from one trajectory record to the next."""
+
+    enabled: bool = Field(True, description="constitutional symptoms can lead to diagnosis")
+    name: str = Field("weight loss and fatigue", description="what the patient notices")
+    burden50_cells: Pos = Field(
+        1.0e11, description="total burden at half the maximal hazard (cells; about 100 g)"
+    )
+    max_per_day: Pos = Field(0.02, description="maximal onset hazard (1/day)")
+    source: str = Field(
+        "assumption: weight loss, anorexia and fatigue come with a large tumour burden; "
+        "cachexia affects most patients with advanced cancer (Fearon et al. 2011 Lancet Oncol "
+        "12:489); half-maximal near 100 g, so that almost no cancer reaches a lethal kilogram "
+        "unnoticed",
+        description="where the hazard comes from",
+    )
+
+
 def _default_symptoms() -> list[PrimarySymptom]:
     return [PrimarySymptom(
         name="local symptoms", max_per_year=1.0, diameter50_mm=30.0, hill=4.0,
@@ -107,6 +126,7 @@ class Presentation(_Section):
     metastasis_symptoms: bool = Field(
         True, description="symptoms of metastases (data/symptoms.csv) can lead to diagnosis"
     )
+    constitutional: Constitutional = Field(default_factory=Constitutional)
     max_years_to_diagnosis: Pos = Field(
         60.0,
         description="a cancer not diagnosed this long after its first malignant cell is never "

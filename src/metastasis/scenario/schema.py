@@ -372,6 +372,12 @@ class Colonisation(_Section):
         "near that size by balanced proliferation and death (Holmgren et al. 1995 Nat Med 1:149; "
         "Naumov et al. 2006 JNCI 98:316); 0: every colony is angiogenic from birth",
     )
+    avascular_escape_probability: Prob = Field(
+        1.0,
+        description="share of avascular colonies whose avascular phase ends in the angiogenic "
+        "switch; the others are eliminated then (occult tumours held by immunity end in escape "
+        "or in elimination: Koebel et al. 2007 Nature 450:903); 1: every one switches",
+    )
     stochastic_threshold_cells: Annotated[float, Field(ge=1.0)] = Field(
         5.0,
         description="below this size a lesion follows its birth–death process event by event; "

@@ -164,3 +164,14 @@ def test_establishment_probability_and_conditioned_colonies():
     assert down == 0.0 and up == pytest.approx(b * (1 + q))
     up5, down5 = conditioned_rates(5.0, b, d, q)
     assert up5 / (up5 + down5) > b / (b + d)
+
+
+def test_a_colony_without_deaths_is_its_own_conditioned_process():
+    """With net growth at or above the division rate the death rate is 0 (q = 0): every
+    colony reaches the threshold, so conditioning changes nothing (birth n·b, death 0)
+    and the establishment probability is 1."""
+    from metastasis.biology.colonisation import conditioned_rates, establishment_probability
+
+    assert conditioned_rates(1.0, 0.3, 0.0, 0.0) == (0.3, 0.0)
+    assert conditioned_rates(4.0, 0.3, 0.0, 0.0) == (1.2, 0.0)
+    assert establishment_probability(0.0, 5.0) == pytest.approx(1.0)

@@ -86,11 +86,12 @@ def make_state(theta: dict[int, float] | None = None,
 
 
 def put_lesion(st: State, organ: int, cells: float, cap: float, *, bucket: int | None = None,
-               shed: float = 0.0, next_t: float = 0.0, switch_t: float = -np.inf) -> int:
+               shed: float = 0.0, next_t: float = 0.0, switch_t: float = -np.inf,
+               escapes: bool = True) -> int:
     """Place a living lesion in the next free slot by hand: small (on the small list, next
     event at `next_t`, free process) unless `bucket` is given (large, in that ODE bucket,
-    shedding `shed` cells/day), angiogenic from day `switch_t`. Adds it to the organ's
-    running sums; returns its slot."""
+    shedding `shed` cells/day), its avascular phase ending on day `switch_t` in the switch
+    (`escapes`) or in elimination. Adds it to the organ's running sums; returns its slot."""
     les = st.les
     n = les.n
     i = int(n[L_BORN])
@@ -106,6 +107,7 @@ def put_lesion(st: State, organ: int, cells: float, cap: float, *, bucket: int |
     les.qcond[i] = -1.0
     les.next_t[i] = next_t
     les.switch_t[i] = switch_t
+    les.escapes[i] = escapes
     les.alive_idx[n[L_ALIVE]] = i
     les.alive_pos[i] = n[L_ALIVE]
     n[L_ALIVE] += 1

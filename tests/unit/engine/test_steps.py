@@ -93,6 +93,7 @@ from metastasis.engine.params import (
     T_L_ANGIO_D,
     T_L_AVASC,
     T_L_BIRTH,
+    T_L_ESCAPE,
     T_L_IMMUNE,
     T_L_K0,
     T_L_LAMBDA,
@@ -371,19 +372,47 @@ def test_an_avascular_lesion_keeps_its_capacity_until_its_angiogenic_switch():
     assert les.cap[grown] == pytest.approx(k1, rel=REL)
 
 
+def test_an_avascular_lesion_that_does_not_escape_is_eliminated_when_its_phase_ends():
+    """Of three large lesions in one bucket, the one whose avascular phase ended (day 10)
+    without escape is cleared on this step (a lesion_cleared event, off the bucket, its
+    cells and shedding out of the organ's sums); one still avascular (ends day 100) and one
+    that escaped stay."""
+    st = make_state({T_VEGF_HYP: 0.0})
+    th = st.theta
+    phi = th[T_L_PHI]
+    gone = put_lesion(st, PLEURA, 1e5, 1e6, bucket=0, shed=_emission(1e5, phi, th),
+                      switch_t=10.0, escapes=False)
+    waits = put_lesion(st, PLEURA, 1e5, 1e6, bucket=0, shed=_emission(1e5, phi, th),
+                       switch_t=100.0, escapes=False)
+    grows = put_lesion(st, PLEURA, 1e5, 1e6, bucket=0, shed=_emission(1e5, phi, th),
+                       switch_t=10.0, escapes=True)
+    large_lesions_step(st.les, st.s, st.out, mods_of(), mods_of(), np.random.default_rng(6),
+                       0, 28.0)
+    les = st.les
+    assert not les.alive[gone] and les.cells[gone] == 0.0 and les.end[gone] == 28.0
+    assert les.alive[waits] and les.alive[grows] and int(les.bk_n[0]) == 2
+    assert int(les.n[L_ALIVE]) == 2
+    assert les.organ_burden[PLEURA] == pytest.approx(les.cells[waits] + les.cells[grows], rel=REL)
+    assert les.organ_shed[PLEURA] == pytest.approx(les.shed[waits] + les.shed[grows], rel=REL)
+    assert (28.0, EV_LESION_CLEARED, PLEURA, gone + 1, 0.0) in events(st)
+
+
 def test_found_lesion_draws_an_exponential_avascular_time_of_the_given_mean():
     """With lesion_avascular_mean_days = 400 the switch falls born + Exp(mean 400 days):
     over 2,000 colonies the mean delay is within 4 standard errors (400/√2000) of 400 and
-    the share still avascular after 400 days within 4 SE of e^{-1}; with 0 every colony is
-    angiogenic from birth (switch day −inf)."""
+    the share still avascular after 400 days within 4 SE of e^{-1}, and with
+    lesion_escape_probability 0.3 the share that escapes within 4 SE of 0.3; with 0 days
+    every colony is angiogenic from birth (switch day −inf)."""
     n = 2000
-    st = make_state({T_L_AVASC: 400.0}, max_les=n)
+    st = make_state({T_L_AVASC: 400.0, T_L_ESCAPE: 0.3}, max_les=n)
     mods = mods_of()
     rng = np.random.default_rng(12)
     for _ in range(n):
         found_lesion(st.pt, st.s, st.out, mods, mods, rng, BRAIN, False, 0.8, 0.0, 7.0)
     delay = st.les.switch_t[:n] - st.les.born[:n]
     assert abs(delay.mean() - 400.0) < 4 * 400.0 / math.sqrt(n)
+    q = 0.3  # T_L_ESCAPE
+    assert abs(st.les.escapes[:n].mean() - q) < 4 * math.sqrt(q * (1 - q) / n)
     p = math.exp(-1.0)
     assert abs((delay > 400.0).mean() - p) < 4 * math.sqrt(p * (1 - p) / n)
     st0 = make_state({T_L_AVASC: 0.0})

@@ -131,3 +131,27 @@ def test_metastatic_presentation_falls_on_the_first_symptom():
     others = p[p.diagnosis_days.notna() & (p.presentation != "metastasis_symptom")]
     later = first.reindex(others.patient).to_numpy()
     assert (np.isnan(later) | (later >= others.diagnosis_days.to_numpy() - 1.0)).all()
+
+
+def _silent_lung(constitutional: bool):
+    """Lung patients whose cancer can only be found by constitutional symptoms."""
+    return scenario_from_dict({"extends": "lung", "history": "natural", "presentation": {
+        "primary_symptoms": [{"name": "none", "max_per_year": 1e-9, "diameter50_mm": 500.0}],
+        "screening": [], "incidental": {"imaging_per_year": 0.0},
+        "metastasis_symptoms": False, "constitutional": {"enabled": constitutional}}})
+
+
+def test_constitutional_symptoms_find_a_cancer_before_its_burden_kills():
+    """With every other route silent, a cancer left alone kills undiagnosed; with the
+    constitutional route on (hazard 0.02·B/(B + 1e11) per day), a cancer that grows to the
+    lethal kilogram is found first in most patients (the hazard integrates to well over 1
+    while the burden climbs the last decade), as `symptom` with its name as the detail."""
+    off = metastasis.simulate(_silent_lung(False), patients=60, years=10, seed=4).patients
+    on = metastasis.simulate(_silent_lung(True), patients=60, years=10, seed=4).patients
+    dead_off = off[~off.censored & (off.death_cause != "other")]
+    assert len(dead_off) >= 10 and dead_off.diagnosis_days.isna().all()
+    found = on[on.diagnosis_days.notna()]
+    assert (found.presentation == "symptom").all()
+    assert (found.presentation_detail == "weight loss and fatigue").all()
+    cancer_dead = on[~on.censored & (on.death_cause != "other")]
+    assert cancer_dead.diagnosis_days.notna().mean() >= 0.9
