@@ -7,8 +7,11 @@ the cancer type's 21-site subset share; else the pan-cancer median of the 21-sit
 by each organ's mean dormant pool is what it was: the targets are shares among metastatic
 patients, which say where metastases go and not how many there are, so a round changes only
 the relative weights and leaves the overall rate of founding colonies (set by the preset's
-wake_per_day) alone.
-Run: python benchmarks/calibrate_organotropism.py [--rounds R] [--patients N] [preset ...]
+wake_per_day) alone. With --free-sum the weights move alone: where every organ is
+over its target (too many organs per metastatic patient) only lowering them all can reach
+the targets, at the cost of fewer metastases overall.
+Run: python benchmarks/calibrate_organotropism.py [--rounds R] [--patients N] [--free-sum]
+     [preset ...]
 """
 
 from __future__ import annotations
@@ -66,7 +69,8 @@ def write_weights(preset: str, weights: dict[str, float]) -> None:
     path.write_text(text)
 
 
-def calibrate(preset: str, rounds: int = ROUNDS, patients: int = PATIENTS) -> None:
+def calibrate(preset: str, rounds: int = ROUNDS, patients: int = PATIENTS,
+              hold_sum: bool = True) -> None:
     base = metastasis.load_scenario(preset)
     targets = targets_for(base.cancer_type, base.primary_site)
     weights = dict(base.dormancy.organ_weights)
@@ -83,7 +87,7 @@ def calibrate(preset: str, rounds: int = ROUNDS, patients: int = PATIENTS) -> No
             weights[organ] *= float(np.clip(step, *STEP_LIMIT))
             err.append(abs(sim - target))
         after = sum(weights[o] * pools[o] for o in targets)
-        if after > 0:
+        if hold_sum and after > 0:
             for organ in targets:
                 weights[organ] *= before / after
         print(f"{preset} round {rnd}: mean |error| {np.mean(err):.1f} pts, max {np.max(err):.1f}")
@@ -95,6 +99,8 @@ if __name__ == "__main__":
     ap.add_argument("presets", nargs="*")
     ap.add_argument("--rounds", type=int, default=ROUNDS)
     ap.add_argument("--patients", type=int, default=PATIENTS)
+    ap.add_argument("--free-sum", action="store_true",
+                    help="let the pool-weighted sum of the weights move")
     args = ap.parse_args()
     for name in args.presets or list(metastasis.available_presets()):
-        calibrate(name, args.rounds, args.patients)
+        calibrate(name, args.rounds, args.patients, hold_sum=not args.free_sum)

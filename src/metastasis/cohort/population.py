@@ -29,6 +29,7 @@ class PatientDraw:
     hormone_receptor_positive: bool
     parameters: tuple[tuple[str, float], ...]
     diagnosis_value: float  # diameter (mm) or tumour age (days), by the trigger
+    female: bool = True  # drawn last, from the scenario population's female_share
 
 
 def draw_patient(trial: Trial, scenario: Scenario, seed: int, patient: int) -> PatientDraw:
@@ -58,7 +59,9 @@ def draw_patient(trial: Trial, scenario: Scenario, seed: int, patient: int) -> P
     when = diag.diameter_mm if diag.trigger == "primary_diameter" else diag.tumour_age_days
     if when is None:  # Diagnosis requires tumour_age_days for trigger "tumour_age"
         raise ValueError("diagnosis trigger 'tumour_age' needs tumour_age_days")
-    return PatientDraw(patient, tuple(sorted(alleles.items())), hr, tuple(params), when.sample(rng))
+    value = when.sample(rng)
+    female = bool(rng.random() < scenario.population.female_share)
+    return PatientDraw(patient, tuple(sorted(alleles.items())), hr, tuple(params), value, female)
 
 
 def patient_scenario(scenario: Scenario, draw: PatientDraw) -> Scenario:

@@ -14,7 +14,7 @@ the earliest stop is settled first and later ones are re-evaluated on the rerun.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,7 @@ from metastasis.engine.events import PRIMARY_LESION_ID
 from metastasis.engine.layout import S_DEATH_T, S_RESISTANT_CELLS, S_TUMOUR_CELLS
 from metastasis.engine.params import T_END, Schedule, build_inputs
 from metastasis.engine.primary import cells_at_day, first_day_at_size
+from metastasis.patients.sex_organs import organ_par_for_sex
 from metastasis.patients.therapy_schedule import build_schedule
 from metastasis.therapy import PatientContext
 from metastasis.therapy.base import Effects
@@ -57,6 +58,7 @@ class _Patient:
     effects: list[Effects]
     stops: dict[int, float]  # course index → stop day from diagnosis (inf: runs to the end)
     pending: set[int]  # on-progression courses not yet settled
+    female: bool
 
 
 def _schedule(p: _Patient) -> Schedule:
@@ -65,12 +67,20 @@ def _schedule(p: _Patient) -> Schedule:
 
 
 def _run(plan: TrialPlan, inputs, pats: list[_Patient], seed: int) -> BatchOutput:
-    return run_batch(
-        inputs, [p.patient for p in pats], seed,
-        schedules=[_schedule(p) for p in pats],
-        thetas=np.vstack([p.theta for p in pats]),
-        observe_t_days=[p.observe for p in pats],
-    )
+    """Run the patients, each sex with the organs it has; output ordered by patient."""
+    outs = []
+    for female in (True, False):
+        group = [p for p in pats if p.female == female]
+        if not group:
+            continue
+        organ_par = organ_par_for_sex(inputs.organ_par, female, plan.scenario.population)
+        outs.append(run_batch(
+            replace(inputs, organ_par=organ_par), [p.patient for p in group], seed,
+            schedules=[_schedule(p) for p in group],
+            thetas=np.vstack([p.theta for p in group]),
+            observe_t_days=[p.observe for p in group],
+        ))
+    return concat_outputs(outs)
 
 
 def _settle_progression(plan: TrialPlan, pats: list[_Patient], lesions: pd.DataFrame) -> list[_Patient]:
@@ -139,7 +149,7 @@ def _prepare(plan: TrialPlan, seed: int, patients: list[int]) -> tuple[list[_Pat
         effects = [c.effects(ctx) for c in arm.courses]
         pending = {i for i, c in enumerate(arm.courses) if c.stop == "on_progression"}
         prepared.append(_Patient(k, pid, int(arms[k]), t_diag, ctx, theta, t_diag + scan_offsets,
-                                 effects, {}, pending))
+                                 effects, {}, pending, d.female))
     return prepared, rows
 
 
@@ -212,6 +222,7 @@ def _tables(plan: TrialPlan, pats: list[_Patient], rows: list[_Row], out: BatchO
         rec = {"patient": pid, "arm": trial.arms[arm].name,
                "genotype": "+".join(f"{g}{a}" for g, a in d.genotype if a not in ("wt", "unmethylated"))
                or "wildtype",
+               "sex": "female" if d.female else "male",
                "hormone_receptor_positive": d.hormone_receptor_positive,
                "enrolled": math.isfinite(td) and not died_first}
         diag_mm = d.diagnosis_value if trial.population.diagnosis.trigger == "primary_diameter" \

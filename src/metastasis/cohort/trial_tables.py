@@ -7,7 +7,7 @@ import pandas as pd
 from metastasis.cohort.trial_loader import TrialPlan
 
 _PATIENT_TYPES = {
-    "patient": "int64", "arm": "string", "genotype": "string",
+    "patient": "int64", "arm": "string", "genotype": "string", "sex": "string",
     "hormone_receptor_positive": "boolean", "enrolled": "boolean",
     "diagnosis_diameter_mm": "float64", "tumour_age_at_diagnosis_days": "float64",
     "surgery_diameter_mm": "float64", "t_stage": "string", "node_positive": "boolean", "metastatic_at_diagnosis": "boolean",
@@ -27,7 +27,7 @@ def column_types(table: str, plan: TrialPlan) -> dict[str, str]:
     if table == "patients":
         types = dict(_PATIENT_TYPES)
         params = {k: "float64" for k in sorted(plan.trial.population.parameters)}
-        head = list(types)[:7]
+        head = list(types)[:8]
         return {**{k: types[k] for k in head}, **params,
                 **{k: v for k, v in types.items() if k not in head}}
     return {"sites": _SITE_TYPES, "courses": _COURSE_TYPES}[table]

@@ -1,7 +1,7 @@
 """Each diagnosed patient's treatment by the scenario's pathway, as an engine `Schedule`.
 
 A patient receives every `pathway.steps` entry it is eligible for (stage, receptor status,
-nodes, T at diagnosis); the courses' effects are compiled into one schedule anchored at the
+nodes, T, and the distant lesions found at the work-up); the courses' effects are compiled into one schedule anchored at the
 patient's diagnosis day.
 """
 
@@ -42,6 +42,12 @@ def _eligible(e: Eligibility, stages: pd.DataFrame, hr: np.ndarray, her2: np.nda
     if e.min_t is not None:
         t = pd.to_numeric(stages.t_stage.str[1:], errors="coerce").fillna(0).to_numpy()
         ok &= t >= e.min_t
+    if e.m1_sites_within is not None:
+        allowed = set(e.m1_sites_within)
+        ok &= np.array([bool(s) and set(s.split(";")) <= allowed
+                        for s in stages.m1_sites.to_numpy()], dtype=bool)
+    if e.max_m1_lesions is not None:
+        ok &= stages.m1_lesions.fillna(0).to_numpy(dtype=np.int64) <= e.max_m1_lesions
     return ok
 
 

@@ -8,7 +8,9 @@ diagnosis). At it:
   they are found with probability `node_sensitivity` (one uniform per patient from its
   `STAGING_STREAM`), and the count gives the band of `n_limits`;
 - M1 if a distant lesion (any organ but the primary's own and the regional nodes) is
-  detected on that scan, or if a symptom of a metastasis led to the diagnosis.
+  detected on that scan, or if a symptom of a metastasis led to the diagnosis; the organs
+  with a detected distant lesion (`m1_sites`) and how many such lesions (`m1_lesions`) are
+  what a pathway's metastasectomy asks of its candidates.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from metastasis.units import cells_for_diameter
 
 REGIONAL = "regional_lymph_nodes"
 """The organ whose lesions are regional-node deposits rather than distant metastases."""
-STAGE_COLUMNS = ("t_stage", "n_stage", "m_stage", "summary_stage", "positive_nodes")
+STAGE_COLUMNS = ("t_stage", "n_stage", "m_stage", "summary_stage", "positive_nodes",
+                 "m1_sites", "m1_lesions")
 
 
 def _bands(values: np.ndarray, limits: list, prefix: str, first: int) -> np.ndarray:
@@ -63,6 +66,7 @@ def stage_patients(out: BatchOutput, lesions: pd.DataFrame, cohort: PreparedCoho
     distant = distant[distant.detected_days.to_numpy()
                       <= at.reindex(distant.patient).to_numpy() + 1e-6]
     m1 = np.isin(patients, distant.patient.unique()) | (pres.route == R_METASTASIS)
+    m1_sites, m1_lesions = _m1_findings(distant, patients)
 
     dx = np.isfinite(pres.days)
     t_stage = _bands(np.nan_to_num(pres.diameter_mm), st.t_limits_mm, "T", 1)
@@ -74,4 +78,17 @@ def stage_patients(out: BatchOutput, lesions: pd.DataFrame, cohort: PreparedCoho
         "m_stage": np.where(dx, np.where(m1, "M1", "M0"), ""),
         "summary_stage": np.where(dx, summary, ""),
         "positive_nodes": pd.Series(positive, dtype="Int64").where(dx, pd.NA),
+        "m1_sites": np.where(dx, m1_sites, ""),
+        "m1_lesions": pd.Series(m1_lesions, dtype="Int64").where(dx, pd.NA),
     })
+
+
+def _m1_findings(distant: pd.DataFrame, patients: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per patient: the organs of the distant lesions found at the work-up (names joined by
+    ";" in organ order, "" if none) and how many lesions were found."""
+    names = np.asarray(ORGANS, dtype=object)
+    sites = distant.groupby("patient").organ.apply(
+        lambda o: ";".join(names[np.unique(o.to_numpy())]))
+    counts = distant.groupby("patient").size()
+    return (sites.reindex(patients).fillna("").to_numpy(dtype=object),
+            counts.reindex(patients).fillna(0).to_numpy(dtype=np.int64))

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from metastasis.anatomy.organs import ORGANS
 from metastasis.therapy import AnyCourse
 
 SummaryStage = Literal["localized", "regional", "distant"]
@@ -34,6 +35,21 @@ class Eligibility(_Section):
     min_t: Annotated[int, Field(ge=1, le=4)] | None = Field(
         None, description="lowest T category that receives the step (1-4)"
     )
+    m1_sites_within: list[str] | None = Field(
+        None, description="the distant lesions found at the work-up lie in these organs only "
+        "(at least one found): candidates for metastasectomy"
+    )
+    max_m1_lesions: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="at most this many distant lesions found at the work-up (lesions)"
+    )
+
+    @field_validator("m1_sites_within")
+    @classmethod
+    def _organs(cls, v: list[str] | None) -> list[str] | None:
+        for organ in v or []:
+            if organ not in ORGANS:
+                raise ValueError(f"unknown organ {organ!r}; expected one of {', '.join(ORGANS)}")
+        return v
 
 
 class PathwayStep(_Section):

@@ -59,6 +59,8 @@ def test_course_stops_at_first_scan_with_a_new_metastasis():
     sites = t["sites"]
     stopped = c[c.stopped_on_progression]
     assert len(stopped) > 0
+    assert (t["patients"].sex == "female").all()
+    assert not (sites.organ == "prostate").any()
     for pid, row in stopped.iterrows():
         new = sites[(sites.patient == pid) & (sites.organ != "breast")
                     & (sites.days_from_diagnosis > row.start_days)]

@@ -178,7 +178,9 @@ def test_growth_clock_multiplies_the_lesion_gompertz_and_hahnfeldt_rates_alone()
         T_LAMBDA,
     )
 
-    base = build_inputs(scenario_from_dict({"extends": "breast"})).theta
+    base = build_inputs(scenario_from_dict({
+        "extends": "breast", "colonisation": {"growth_clock": 1.0},
+    })).theta
     fast = build_inputs(scenario_from_dict({
         "extends": "breast",
         "colonisation": {"growth_clock": 3.0, "avascular_mean_days": 250.0},

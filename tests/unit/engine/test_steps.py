@@ -431,8 +431,7 @@ def test_large_lesion_that_shrinks_below_the_threshold_rejoins_the_small_process
     # solve (y0 + δ/λ)·e^{−λt} − δ/λ = ln(3.5/K) for δ
     delta = lam * (math.log(n0 / cap) * decay - math.log(3.5 / cap)) / (1.0 - decay)
     for loss, left in ((delta, 3.0), (1.0, 0.0)):
-        st = make_state()
-        assert st.theta[T_L_LAMBDA] == lam
+        st = make_state({T_L_LAMBDA: lam})
         i = put_lesion(st, BRAIN, n0, cap, bucket=0,
                        shed=_emission(n0, st.theta[T_L_PHI], st.theta))
         mods = mods_of({M_KILL: loss})

@@ -75,3 +75,50 @@ def test_bad_pathway_input_is_named():
         scenario_from_dict({"extends": "breast", "pathway": {"steps": [
             {"name": "x", "eligible": {"summary_stage": ["early"]},
              "course": {"therapy": "surgery"}}]}})
+
+
+RESECT_LIVER = {"name": "resection of liver metastases",
+                "eligible": {"summary_stage": ["distant"], "m1_sites_within": ["liver"],
+                             "max_m1_lesions": 3},
+                "course": {"therapy": "surgery", "target": "liver", "start_days": 60}}
+
+
+@pytest.fixture(scope="module")
+def resected():
+    sc = scenario_from_dict({"extends": "colorectal", "pathway": {"steps": [RESECT_LIVER]}})
+    return metastasis.simulate(sc, patients=400, years=2, seed=8)
+
+
+def test_metastasectomy_goes_to_patients_whose_distant_lesions_are_few_and_resectable(resected):
+    """The step reaches exactly the diagnosed patients whose work-up found distant lesions in
+    the liver alone, three at most."""
+    p = resected.patients
+    dx = p[p.diagnosis_days.notna()]
+    got = dx.treatment.str.contains("resection of liver metastases")
+    expect = (dx.m1_sites == "liver") & (dx.m1_lesions <= 3)
+    assert expect.sum() >= 3 and (dx.m1_sites.str.contains(";")).any()
+    assert (got == expect).all()
+
+
+def test_metastasectomy_removes_the_liver_lesions_on_its_day(resected):
+    """Every liver lesion alive on day 60 after diagnosis of a resected patient (alive a
+    step later) is emptied that day by the resection's kill and cleared by the next step of its ODE
+    bucket (`time.lesion_ode_step_days`); lesions elsewhere are not."""
+    p = resected.patients
+    step = resected.metadata["scenario_json"]["time"]["lesion_ode_step_days"]
+    op = p[p.treatment.str.contains("resection of liver metastases", na=False)
+           & ~(p.death_days <= p.diagnosis_days + 60 + step)]
+    les = resected.lesions.merge(op[["patient", "diagnosis_days"]], on="patient")
+    day = les.diagnosis_days + 60
+    alive = (les.born_days < day) & (les.cleared_days.isna() | (les.cleared_days >= day))
+    liver = les[alive & (les.organ == "liver")]
+    assert len(liver) >= 3
+    assert (liver.cleared_days.to_numpy() <= day[liver.index].to_numpy() + step).all()
+    other = les[alive & (les.organ != "liver")]
+    assert (other.cleared_days.isna() | (other.cleared_days > day[other.index] + step)).any()
+
+
+def test_an_unknown_organ_in_an_eligibility_rule_is_named():
+    with pytest.raises(ScenarioError, match="m1_sites_within.*unknown organ 'spleen'"):
+        scenario_from_dict({"extends": "colorectal", "pathway": {"steps": [
+            {**RESECT_LIVER, "eligible": {"m1_sites_within": ["spleen"]}}]}})
