@@ -14,7 +14,7 @@ the earliest stop is settled first and later ones are re-evaluated on the rerun.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,7 @@ from metastasis.engine.params import T_END, Schedule, build_inputs
 from metastasis.engine.primary import cells_at_day, first_day_at_size
 from metastasis.patients.sex_organs import organ_par_for_sex
 from metastasis.patients.therapy_schedule import build_schedule
+from metastasis.patients.tropism import patient_organ_tables, tropism_multipliers
 from metastasis.therapy import PatientContext
 from metastasis.therapy.base import Effects
 from metastasis.units import DAYS_PER_YEAR, cells_for_diameter, diameter_mm
@@ -67,20 +68,20 @@ def _schedule(p: _Patient) -> Schedule:
 
 
 def _run(plan: TrialPlan, inputs, pats: list[_Patient], seed: int) -> BatchOutput:
-    """Run the patients, each sex with the organs it has; output ordered by patient."""
-    outs = []
-    for female in (True, False):
-        group = [p for p in pats if p.female == female]
-        if not group:
-            continue
-        organ_par = organ_par_for_sex(inputs.organ_par, female, plan.scenario.population)
-        outs.append(run_batch(
-            replace(inputs, organ_par=organ_par), [p.patient for p in group], seed,
-            schedules=[_schedule(p) for p in group],
-            thetas=np.vstack([p.theta for p in group]),
-            observe_t_days=[p.observe for p in group],
-        ))
-    return concat_outputs(outs)
+    """Run the patients, each with the organs its sex has and its own organ preferences
+    (`patients.tropism`); output ordered by patient."""
+    pop, site = plan.scenario.population, plan.scenario.primary_site
+    group = sorted(pats, key=lambda p: p.patient)
+    ids = [p.patient for p in group]
+    tables = {f: organ_par_for_sex(inputs.organ_par, f, pop) for f in (True, False)}
+    organ_pars = patient_organ_tables(
+        np.stack([tables[p.female] for p in group]),
+        tropism_multipliers(seed, ids, pop.organotropism_sigma, site))
+    return run_batch(
+        inputs, ids, seed, schedules=[_schedule(p) for p in group],
+        thetas=np.vstack([p.theta for p in group]),
+        observe_t_days=[p.observe for p in group], organ_pars=organ_pars,
+    )
 
 
 def _settle_progression(plan: TrialPlan, pats: list[_Patient], lesions: pd.DataFrame) -> list[_Patient]:

@@ -29,6 +29,7 @@ from metastasis.engine.params import (
     KernelInputs,
     Schedule,
     check_observation_days,
+    check_organ_pars,
     check_thetas,
 )
 from metastasis.engine.rng import ENGINE_STREAM, patient_generator
@@ -75,15 +76,19 @@ def run_batch(
     progress: Callable[[int], None] | None = None,
     thetas: np.ndarray | None = None,
     observe_t_days: Sequence[np.ndarray] | None = None,
+    organ_pars: np.ndarray | None = None,
 ) -> BatchOutput:
     """Simulate the given global patient indices; schedule i belongs to patients[i].
 
-    `thetas` (patients × len(THETA_NAMES)) gives each patient its own scalar parameters and
-    `observe_t_days` its own scan days; without them every patient uses `inputs`.
+    `thetas` (patients × len(THETA_NAMES)) gives each patient its own scalar parameters,
+    `observe_t_days` its own scan days and `organ_pars` (patients × rows × organs) its own
+    organ table; without them every patient uses `inputs`.
     """
     theta, arrival = inputs.theta, inputs.arrival
     if thetas is not None:
         thetas = check_thetas(thetas, len(patients))
+    if organ_pars is not None:
+        organ_pars = check_organ_pars(organ_pars, len(patients))
     if observe_t_days is not None:
         if len(observe_t_days) != len(patients):
             raise KernelInputError("observe_t_days", f"{len(observe_t_days)} scan schedules",
@@ -108,7 +113,8 @@ def run_batch(
         th = theta if thetas is None else thetas[idx]
         obs = inputs.observe_t_days if observe_t_days is None else observe_t_days[idx]
         arrays = _schedule_arrays(sch, obs)
-        buf = _run_one(inputs, th, arrays, seed, int(p), buf)
+        op = inputs.organ_par if organ_pars is None else organ_pars[idx]
+        buf = _run_one(inputs, th, op, arrays, seed, int(p), buf)
         s = buf.summary
         summaries[idx] = s
         ne, nt, nl, no = int(s[S_N_EVENTS]), int(s[S_N_TRAJ]), int(s[S_N_LESIONS]), int(s[S_N_OBS])
@@ -150,13 +156,13 @@ def _schedule_arrays(sch: Schedule, obs_t_days: np.ndarray) -> ScheduleArrays:
     )
 
 
-def _run_one(inputs: KernelInputs, theta: np.ndarray, sched: ScheduleArrays, seed: int,
-             patient: int, buf: Output) -> Output:
+def _run_one(inputs: KernelInputs, theta: np.ndarray, organ_par: np.ndarray,
+             sched: ScheduleArrays, seed: int, patient: int, buf: Output) -> Output:
     """Run one patient, doubling the event or scan buffer and starting over from the
     patient's own seed whenever one runs out; returns the buffers that held the run."""
     while True:
         rng = patient_generator(seed, patient, ENGINE_STREAM)
-        status = run_patient(theta, inputs.organ_par, inputs.arrival, inputs.primary_site,
+        status = run_patient(theta, organ_par, inputs.arrival, inputs.primary_site,
                              inputs.primary_shed_per_day, sched, rng, buf)
         if status == STATUS_OK:
             return buf

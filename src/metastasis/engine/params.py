@@ -488,6 +488,32 @@ def check_thetas(thetas: object, n_patients: int | None = None, name: str = "the
     return a
 
 
+def check_organ_par(organ_par: object, name: str) -> np.ndarray:
+    """An organ table, checked: 2-D float64 (len(ORGAN_PAR_NAMES), N_ORGANS), each row in its
+    range (weights and multipliers >= 0, lethal burdens > 0)."""
+    a = as_float64(organ_par, name, ndim=2)
+    _check_shape(a, name, (len(ORGAN_PAR_NAMES), N_ORGANS),
+                 "one row per ORGAN_PAR_NAMES, one column per organ")
+    for row, rng in _ORGAN_PAR_RANGES.items():
+        ok = rng.holds(a[row])
+        if not ok.all():
+            o = int(np.argmin(ok))
+            raise KernelInputError(f"{name}[{row}, {o}] ({ORGAN_PAR_NAMES[row]}, {ORGANS[o]})",
+                                   _num(a[row, o]), rng.expected())
+    return a
+
+
+def check_organ_pars(tables: object, n_patients: int, name: str = "organ_pars") -> np.ndarray:
+    """Per-patient organ tables, checked: 3-D float64 (patients, rows, organs), each table as
+    `check_organ_par`."""
+    a = as_float64(tables, name, ndim=3)
+    _check_shape(a, name, (n_patients, len(ORGAN_PAR_NAMES), N_ORGANS),
+                 "one organ table per patient")
+    for i in range(n_patients):
+        check_organ_par(a[i], f"{name}[{i}]")
+    return a
+
+
 def check_observation_days(t_days: object, name: str = "observe_t_days") -> np.ndarray:
     """Scan days (days since t = 0), checked: 1-D float64, finite, >= 0, in non-decreasing
     order. Returns the (converted) array; raises KernelInputError."""
@@ -627,17 +653,7 @@ class KernelInputs:
         primary_shed_per_day: 1-D, finite, >= 0 (cells/day).
         """
         theta = check_theta(self.theta, "KernelInputs.theta")
-        organ_par = as_float64(self.organ_par, "KernelInputs.organ_par", ndim=2)
-        _check_shape(organ_par, "KernelInputs.organ_par", (len(ORGAN_PAR_NAMES), N_ORGANS),
-                     "one row per ORGAN_PAR_NAMES, one column per organ")
-        for row, rng in _ORGAN_PAR_RANGES.items():
-            ok = rng.holds(organ_par[row])
-            if not ok.all():
-                o = int(np.argmin(ok))
-                raise KernelInputError(
-                    f"KernelInputs.organ_par[{row}, {o}] ({ORGAN_PAR_NAMES[row]}, {ORGANS[o]})",
-                    _num(organ_par[row, o]), rng.expected(),
-                )
+        organ_par = check_organ_par(self.organ_par, "KernelInputs.organ_par")
         arrival = as_float64(self.arrival, "KernelInputs.arrival", ndim=2)
         _check_shape(arrival, "KernelInputs.arrival", (N_ORGANS, N_ORGANS),
                      "source organ × target organ")

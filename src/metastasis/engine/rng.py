@@ -32,3 +32,5 @@ STAGING_STREAM = 6
 CONSTITUTIONAL_STREAM = 7
 """Stream of the threshold of constitutional symptoms of the whole tumour burden
 (`scenario.presentation.Constitutional`)."""
+TROPISM_STREAM = 8
+"""Stream of a patient's own organ preferences (`metastasis.patients.tropism`)."""

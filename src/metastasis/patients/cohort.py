@@ -26,7 +26,7 @@ import numpy as np
 
 from metastasis.anatomy.organs import ORGANS
 from metastasis.clinical.symptoms import constitutional_onsets, onsets_by_patient, symptom_rules
-from metastasis.engine.batch import BatchOutput, concat_outputs, run_batch
+from metastasis.engine.batch import BatchOutput, run_batch
 from metastasis.engine.params import T_DT, T_END, KernelInputs, Schedule, build_inputs
 from metastasis.engine.primary import cells_at_day
 from metastasis.patients.draw import PatientDraws, draw_patients
@@ -40,6 +40,7 @@ from metastasis.patients.presentation import (
     primary_presentations,
 )
 from metastasis.patients.sex_organs import organ_par_for_sex
+from metastasis.patients.tropism import patient_organ_tables, tropism_multipliers
 from metastasis.scenario.presentation import Constitutional
 from metastasis.scenario.schema import Genotype, Scenario
 from metastasis.units import DAYS_PER_YEAR, diameter_mm
@@ -57,6 +58,7 @@ class PreparedCohort:
     other_cause_death_days: np.ndarray
     end_days: np.ndarray
     observe_days: tuple[np.ndarray, ...]
+    tropism: np.ndarray  # (patients, organs) multipliers of the organ weights (patients.tropism)
 
     @property
     def diagnosis_days(self) -> np.ndarray:
@@ -70,7 +72,7 @@ class PreparedCohort:
         return PreparedCohort(
             self.draws.take(idx), self.thetas[idx], pres, self.age_at_first_cell_years[idx],
             self.other_cause_death_days[idx], self.end_days[idx],
-            tuple(self.observe_days[i] for i in idx),
+            tuple(self.observe_days[i] for i in idx), self.tropism[idx],
         )
 
 
@@ -134,29 +136,26 @@ def prepare_cohort(sc: Scenario, inputs: KernelInputs, seed: int, patients: Sequ
     else:
         other = np.full(len(draws), np.inf)
     end, observe = _timeline(sc, thetas, pres.days, other, follow_up_years)
-    return PreparedCohort(draws, thetas, pres, age0, other, end, observe)
+    tropism = tropism_multipliers(seed, patients, pop.organotropism_sigma, sc.primary_site)
+    return PreparedCohort(draws, thetas, pres, age0, other, end, observe, tropism)
 
 
 def run_cohort(sc: Scenario, inputs: KernelInputs, cohort: PreparedCohort, seed: int,
                schedules: Sequence[Schedule] | None = None,
                progress: Callable[[int], None] | None = None) -> BatchOutput:
-    """Run the cohort once, each sex with the organs it has; output ordered by patient."""
-    outs = []
-    for female in (True, False):
-        idx = np.flatnonzero(cohort.draws.female == female).tolist()
-        if not len(idx):
-            continue
-        group = replace(inputs, organ_par=organ_par_for_sex(inputs.organ_par, female,
-                                                            sc.population))
-        outs.append(run_batch(
-            group, cohort.draws.patient[idx].tolist(), seed,
-            schedules=None if schedules is None else [schedules[i] for i in idx],
-            progress=progress, thetas=cohort.thetas[idx],
-            observe_t_days=[cohort.observe_days[i] for i in idx],
-        ))
-    if not outs:
-        return run_batch(inputs, [], seed)
-    return concat_outputs(outs)
+    """Run the cohort once, each patient with the organs its sex has and its own organ
+    preferences; output ordered by patient."""
+    tables = {f: organ_par_for_sex(inputs.organ_par, f, sc.population) for f in (True, False)}
+    base = np.stack([tables[bool(f)] for f in cohort.draws.female]) if len(cohort.draws) \
+        else np.zeros((0, *inputs.organ_par.shape))
+    organ_pars = patient_organ_tables(base, cohort.tropism)
+    order = np.argsort(cohort.draws.patient, kind="stable")
+    return run_batch(
+        inputs, cohort.draws.patient[order].tolist(), seed,
+        schedules=None if schedules is None else [schedules[i] for i in order],
+        progress=progress, thetas=cohort.thetas[order],
+        observe_t_days=[cohort.observe_days[i] for i in order], organ_pars=organ_pars[order],
+    )
 
 
 def metastatic_presentations(out: BatchOutput, cohort: PreparedCohort, seed: int,

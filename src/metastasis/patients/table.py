@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from metastasis.anatomy.organs import ORGANS
 from metastasis.patients.cohort import PreparedCohort
 from metastasis.patients.presentation import ROUTES
 from metastasis.scenario.population import KINETIC_PARAMETERS, Population
@@ -64,6 +65,8 @@ def patient_table(clinical: pd.DataFrame, cohort: PreparedCohort, pop: Populatio
     out["treatment"] = np.where(diagnosed, treatment, "")
     for name in KINETIC_PARAMETERS:
         out[name] = d.kinetics[name]
+    for j, organ in enumerate(ORGANS):
+        out[f"tropism_{organ}"] = cohort.tropism[:, j]
     rest = clinical.drop(columns=["patient", "death_days", "death_cause"])
     out = pd.concat([out, rest.reset_index(drop=True)], axis=1)
     out["death_days"] = np.where(np.isfinite(death), death, np.nan)

@@ -121,6 +121,15 @@ class Population(_Section):
     other_cause_mortality: bool = Field(
         True, description="patients can die of other causes, by the bundled life table"
     )
+    organotropism_sigma: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
+        0.0,
+        description="spread (standard deviation of the natural log) of each patient's own "
+        "multiplier on every distant organ's weight (`dormancy.organ_weights`): lognormal with "
+        "mean 1, drawn per patient and organ, so that one cancer favours some organs and "
+        "spares others while the population keeps the preset's organ preferences; 0: every "
+        "patient has the preset's weights. The primary's organ and the regional nodes keep "
+        "theirs (dimensionless)",
+    )
     sources: list[str] = Field(default_factory=list, description="references for the population")
 
     @model_validator(mode="before")

@@ -34,3 +34,21 @@ def test_scan_days_must_be_sorted(inputs):
 def test_one_schedule_per_patient(inputs):
     with pytest.raises(KernelInputError, match="schedules"):
         run_batch(inputs, [0, 1], seed=0, schedules=[Schedule()])
+
+
+def test_one_organ_table_per_patient(inputs):
+    with pytest.raises(KernelInputError, match="organ_pars"):
+        run_batch(inputs, [0, 1], seed=0, organ_pars=inputs.organ_par[None])
+
+
+def test_a_negative_organ_weight_is_named(inputs):
+    tables = np.stack([inputs.organ_par] * 2)
+    tables[1, 1, 3] = -2.0
+    with pytest.raises(KernelInputError, match=r"organ_pars\[1\]\[1, 3\] \(wake_multiplier, brain\)"):
+        run_batch(inputs, [0, 1], seed=0, organ_pars=tables)
+
+
+def test_per_patient_organ_tables_equal_to_the_shared_one_change_nothing(inputs):
+    a = run_batch(inputs, [0, 1], seed=4)
+    b = run_batch(inputs, [0, 1], seed=4, organ_pars=np.stack([inputs.organ_par] * 2))
+    assert np.array_equal(a.traj, b.traj) and np.array_equal(a.ev_t, b.ev_t)

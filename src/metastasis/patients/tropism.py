@@ -1,0 +1,47 @@
+"""Each patient's own organ preferences: lognormal multipliers on the organ weights.
+
+Cancers of one type differ in where they spread: breast cancer subtypes favour bone, liver,
+lung or brain in different proportions (Kennecke et al. 2010 J Clin Oncol 28:3271), and
+genomic alterations shift organ involvement within a cancer type (Nguyen et al. 2022 Cell
+185:563, MSK-MET). A patient therefore draws, from its own `TROPISM_STREAM`, one multiplier per
+organ, exp(σ·z − σ²/2) with z standard normal (mean 1, so the population keeps the preset's
+organ preferences on average), which scales that organ's weight (`dormancy.organ_weights`,
+the kernel's wake multipliers). The primary's organ and the regional nodes, reached by local
+and lymphatic spread rather than by seed and soil, keep a multiplier of 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from metastasis.anatomy.organs import ORGANS
+from metastasis.engine.params import O_WAKE_MULT
+from metastasis.engine.rng import TROPISM_STREAM, patient_generator
+
+UNAFFECTED = ("regional_lymph_nodes",)
+"""Organs whose weight no patient changes (besides the primary's own)."""
+
+
+def tropism_multipliers(seed: int, patients: Sequence[int], sigma: float,
+                        primary_site: str) -> np.ndarray:
+    """(patients, organs) multipliers of the organ weights, in `ORGANS` order
+    (dimensionless; all 1 when sigma is 0)."""
+    out = np.ones((len(patients), len(ORGANS)))
+    if sigma == 0.0:
+        return out
+    keep = [ORGANS.index(o) for o in (*UNAFFECTED, primary_site)]
+    for k, p in enumerate(patients):
+        z = patient_generator(seed, int(p), TROPISM_STREAM).standard_normal(len(ORGANS))
+        out[k] = np.exp(sigma * z - 0.5 * sigma * sigma)
+    out[:, keep] = 1.0
+    return out
+
+
+def patient_organ_tables(organ_pars: np.ndarray, multipliers: np.ndarray) -> np.ndarray:
+    """(patients, rows, organs): each patient's organ table (`organ_pars`, one per patient)
+    with its wake weights scaled by its multipliers."""
+    tables = organ_pars.copy()
+    tables[:, O_WAKE_MULT, :] *= multipliers
+    return tables
