@@ -66,8 +66,12 @@ def onset_times(
     burden50_cells: np.ndarray,
     max_hazard_per_day: np.ndarray,
     thresholds: np.ndarray,
+    hill: np.ndarray | None = None,
 ) -> np.ndarray:
     """Onset day of each rule: burden_cells has one row per rule (R × T), on the recorded days.
+
+    The hazard of a rule is max·Bⁿ/(Bⁿ + B50ⁿ), n its Hill coefficient (`hill`, 1 if not
+    given).
 
     The hazard is held at its value at each record until the next one (a causal rule: an
     onset depends only on what was recorded up to it, so treatment begun after it cannot move
@@ -77,7 +81,9 @@ def onset_times(
     out = np.full(n_rules, np.inf)
     if len(t_days) < 2 or n_rules == 0:
         return out
-    h = max_hazard_per_day[:, None] * burden_cells / (burden_cells + burden50_cells[:, None])
+    n = np.ones(n_rules) if hill is None else np.asarray(hill, dtype=np.float64)
+    x = (burden_cells / burden50_cells[:, None]) ** n[:, None]
+    h = max_hazard_per_day[:, None] * x / (x + 1.0)
     dt = np.diff(t_days)
     cum = np.concatenate([np.zeros((n_rules, 1)), np.cumsum(h[:, :-1] * dt, axis=1)], axis=1)
     reached = cum >= thresholds[:, None]
@@ -138,14 +144,15 @@ def total_burden(tr: np.ndarray, n_organs: int) -> np.ndarray:
 
 
 def constitutional_onsets(out: BatchOutput, seed: int, burden50_cells: float,
-                          max_per_day: float) -> dict[int, float]:
+                          max_per_day: float, hill: float = 1.0) -> dict[int, float]:
     """Onset day of constitutional symptoms of the whole tumour burden for every patient of a
-    batch (inf where none): hazard max_per_day·B/(B + burden50_cells), B the total burden,
-    held from record to record; the threshold is the patient's `CONSTITUTIONAL_STREAM`."""
+    batch (inf where none): hazard max_per_day·Bⁿ/(Bⁿ + burden50_cellsⁿ), B the total burden
+    and n `hill`, held from record to record; the threshold is the patient's
+    `CONSTITUTIONAL_STREAM`."""
     result = {}
     for p, tr in _patient_rows(out).items():
         threshold = patient_generator(seed, p, CONSTITUTIONAL_STREAM).standard_exponential(1)
         result[p] = float(onset_times(tr[:, 0], total_burden(tr, out.n_organs)[None, :],
                                       np.array([burden50_cells]), np.array([max_per_day]),
-                                      threshold)[0])
+                                      threshold, np.array([hill]))[0])
     return result

@@ -170,7 +170,7 @@ def metastatic_presentations(out: BatchOutput, cohort: PreparedCohort, seed: int
     onsets = onsets_by_patient(out, seed, ORGANS) if metastases else \
         {p: np.full(len(rules), np.inf) for p in pats}
     body = constitutional_onsets(out, seed, constitutional.burden50_cells,
-                                 constitutional.max_per_day) \
+                                 constitutional.max_per_day, constitutional.hill) \
         if constitutional is not None and constitutional.enabled else {}
     pres = cohort.presentation
     days, route, detail, diam = (pres.days.copy(), pres.route.copy(), pres.detail.copy(),

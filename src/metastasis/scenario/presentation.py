@@ -89,7 +89,7 @@ class Incidental(_Section):
 
 class Constitutional(_Section):
     """Constitutional symptoms of the whole tumour burden (primary and metastases together):
-    onset hazard h_max·B/(B + B50) per day, held from one trajectory record to the next."""
+    onset hazard h_max·Bⁿ/(Bⁿ + B50ⁿ) per day, held from one trajectory record to the next."""
 
     enabled: bool = Field(True, description="constitutional symptoms can lead to diagnosis")
     name: str = Field("weight loss and fatigue", description="what the patient notices")
@@ -97,6 +97,13 @@ class Constitutional(_Section):
         1.0e11, description="total burden at half the maximal hazard (cells; about 100 g)"
     )
     max_per_day: Pos = Field(0.02, description="maximal onset hazard (1/day)")
+    hill: Pos = Field(
+        3.0, description="Hill coefficient n of the hazard in the burden (dimensionless). "
+        "Assumption: weight loss and fatigue belong to advanced disease, so the hazard is "
+        "steep: at n = 3 a burden of 1e10 cells (10 g) gives 2e-5/day, against 2e-3/day at "
+        "n = 1, under which half of the colorectal cancers presented this way at a median "
+        "primary of 28 mm",
+    )
     source: str = Field(
         "assumption: weight loss, anorexia and fatigue come with a large tumour burden; "
         "cachexia affects most patients with advanced cancer (Fearon et al. 2011 Lancet Oncol "

@@ -38,3 +38,23 @@ def test_symptom_onset_of_a_constant_hazard_is_threshold_over_hazard():
     t = np.array([0.0, 1000.0])
     b = np.array([rule.burden50_cells] * 2)  # hazard = max/2 throughout
     assert onset_time(t, b, rule, 1.0) == pytest.approx(2.0 / rule.max_hazard_per_day)
+
+
+def test_a_hill_coefficient_steepens_the_hazard_around_its_half_point():
+    """Held burdens B50/10, B50 and 10·B50 for 100 days each give hazards max·x³/(x³ + 1):
+    the onset falls where the cumulative hazard reaches the threshold, within the segment
+    the closed form says."""
+    t = np.array([0.0, 100.0, 200.0, 300.0])
+    b50, hmax = 1e11, 0.02
+    burden = np.array([[1e10, 1e11, 1e12, 1e12]])
+    h = hmax * np.array([1e-3 / (1e-3 + 1), 0.5, 1e3 / (1e3 + 1)])
+    for threshold in (0.05, 1.5, 2.5):
+        cum = np.concatenate([[0.0], np.cumsum(h * 100.0)])
+        k = int(np.searchsorted(cum, threshold)) - 1
+        expect = t[k] + (threshold - cum[k]) / h[k] if k < 3 else np.inf
+        got = onset_times(t, burden, np.array([b50]), np.array([hmax]), np.array([threshold]),
+                          np.array([3.0]))[0]
+        assert got == pytest.approx(expect, rel=1e-12)
+    linear = onset_times(t, burden, np.array([b50]), np.array([hmax]), np.array([0.05]))[0]
+    assert linear < onset_times(t, burden, np.array([b50]), np.array([hmax]), np.array([0.05]),
+                                np.array([3.0]))[0]

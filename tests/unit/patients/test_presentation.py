@@ -143,11 +143,10 @@ def _silent_lung(constitutional: bool):
 
 def test_constitutional_symptoms_find_a_cancer_before_its_burden_kills():
     """With every other route silent, a cancer left alone kills undiagnosed; with the
-    constitutional route on (hazard 0.02·B/(B + 1e11) per day), a cancer is found first in
-    at least three of four patients it kills, as `symptom` with its name as the detail. (The
-    hazard integrates to about 1-2 while the burden climbs its last two decades, 1e10 to
-    1e12 cells, at the preset's metastatic growth; lung failure can also come at a smaller
-    whole-body burden.)"""
+    constitutional route on (hazard 0.02·B³/(B³ + 1e33) per day), a cancer is found first in
+    at least two of three patients it kills, as `symptom` with its name as the detail. (The
+    hazard is steep, so it fires as the burden nears 1e11 cells; lung failure can come at a
+    smaller whole-body burden.)"""
     off = metastasis.simulate(_silent_lung(False), patients=60, years=10, seed=4).patients
     on = metastasis.simulate(_silent_lung(True), patients=60, years=10, seed=4).patients
     dead_off = off[~off.censored & (off.death_cause != "other")]
@@ -156,4 +155,4 @@ def test_constitutional_symptoms_find_a_cancer_before_its_burden_kills():
     assert (found.presentation == "symptom").all()
     assert (found.presentation_detail == "weight loss and fatigue").all()
     cancer_dead = on[~on.censored & (on.death_cause != "other")]
-    assert cancer_dead.diagnosis_days.notna().mean() >= 0.75
+    assert cancer_dead.diagnosis_days.notna().mean() >= 2 / 3
