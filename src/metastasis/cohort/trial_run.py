@@ -29,7 +29,6 @@ from metastasis.engine.events import PRIMARY_LESION_ID
 from metastasis.engine.layout import S_DEATH_T, S_RESISTANT_CELLS, S_TUMOUR_CELLS
 from metastasis.engine.params import T_END, Schedule, build_inputs
 from metastasis.engine.primary import cells_at_day, first_day_at_size
-from metastasis.patients.sex_organs import organ_par_for_sex
 from metastasis.patients.therapy_schedule import build_schedule
 from metastasis.patients.tropism import patient_organ_tables, tropism_multipliers
 from metastasis.therapy import PatientContext
@@ -73,10 +72,9 @@ def _run(plan: TrialPlan, inputs, pats: list[_Patient], seed: int) -> BatchOutpu
     pop, site = plan.scenario.population, plan.scenario.primary_site
     group = sorted(pats, key=lambda p: p.patient)
     ids = [p.patient for p in group]
-    tables = {f: organ_par_for_sex(inputs.organ_par, f, pop) for f in (True, False)}
-    organ_pars = patient_organ_tables(
-        np.stack([tables[p.female] for p in group]),
-        tropism_multipliers(seed, ids, pop.organotropism_sigma, site))
+    organ_pars = patient_organ_tables(inputs.organ_par, [p.female for p in group], pop,
+                                      tropism_multipliers(seed, ids, pop.organotropism_sigma,
+                                                          site))
     return run_batch(
         inputs, ids, seed, schedules=[_schedule(p) for p in group],
         thetas=np.vstack([p.theta for p in group]),

@@ -39,7 +39,6 @@ from metastasis.patients.presentation import (
     on_step,
     primary_presentations,
 )
-from metastasis.patients.sex_organs import organ_par_for_sex
 from metastasis.patients.tropism import patient_organ_tables, tropism_multipliers
 from metastasis.scenario.presentation import Constitutional
 from metastasis.scenario.schema import Genotype, Scenario
@@ -145,10 +144,8 @@ def run_cohort(sc: Scenario, inputs: KernelInputs, cohort: PreparedCohort, seed:
                progress: Callable[[int], None] | None = None) -> BatchOutput:
     """Run the cohort once, each patient with the organs its sex has and its own organ
     preferences; output ordered by patient."""
-    tables = {f: organ_par_for_sex(inputs.organ_par, f, sc.population) for f in (True, False)}
-    base = np.stack([tables[bool(f)] for f in cohort.draws.female]) if len(cohort.draws) \
-        else np.zeros((0, *inputs.organ_par.shape))
-    organ_pars = patient_organ_tables(base, cohort.tropism)
+    organ_pars = patient_organ_tables(inputs.organ_par, cohort.draws.female, sc.population,
+                                      cohort.tropism)
     order = np.argsort(cohort.draws.patient, kind="stable")
     return run_batch(
         inputs, cohort.draws.patient[order].tolist(), seed,

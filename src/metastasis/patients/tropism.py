@@ -19,6 +19,8 @@ import numpy as np
 from metastasis.anatomy.organs import ORGANS
 from metastasis.engine.params import O_WAKE_MULT
 from metastasis.engine.rng import TROPISM_STREAM, patient_generator
+from metastasis.patients.sex_organs import organ_par_for_sex
+from metastasis.scenario.population import Population
 
 UNAFFECTED = ("regional_lymph_nodes",)
 """Organs whose weight no patient changes (besides the primary's own)."""
@@ -39,9 +41,13 @@ def tropism_multipliers(seed: int, patients: Sequence[int], sigma: float,
     return out
 
 
-def patient_organ_tables(organ_pars: np.ndarray, multipliers: np.ndarray) -> np.ndarray:
-    """(patients, rows, organs): each patient's organ table (`organ_pars`, one per patient)
-    with its wake weights scaled by its multipliers."""
-    tables = organ_pars.copy()
+def patient_organ_tables(organ_par: np.ndarray, female: Sequence[bool] | np.ndarray,
+                         pop: Population, multipliers: np.ndarray) -> np.ndarray:
+    """(patients, rows, organs): each patient's organ table, with the organs its sex lacks
+    closed (`sex_organs.organ_par_for_sex`) and its wake weights scaled by its multipliers."""
+    by_sex = {f: organ_par_for_sex(organ_par, f, pop) for f in (True, False)}
+    tables = np.zeros((len(female), *organ_par.shape))
+    for k, f in enumerate(female):
+        tables[k] = by_sex[bool(f)]
     tables[:, O_WAKE_MULT, :] *= multipliers
     return tables
