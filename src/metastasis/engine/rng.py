@@ -34,3 +34,5 @@ CONSTITUTIONAL_STREAM = 7
 (`scenario.presentation.Constitutional`)."""
 TROPISM_STREAM = 8
 """Stream of a patient's own organ preferences (`metastasis.patients.tropism`)."""
+LYMPHATIC_STREAM = 9
+"""Stream of a patient's own lymphatic spread (`metastasis.patients.tropism`)."""

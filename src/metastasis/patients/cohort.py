@@ -39,7 +39,12 @@ from metastasis.patients.presentation import (
     on_step,
     primary_presentations,
 )
-from metastasis.patients.tropism import patient_organ_tables, tropism_multipliers
+from metastasis.patients.tropism import (
+    REGIONAL_NODES,
+    lymphatic_multipliers,
+    patient_organ_tables,
+    tropism_multipliers,
+)
 from metastasis.scenario.presentation import Constitutional
 from metastasis.scenario.schema import Genotype, Scenario
 from metastasis.units import DAYS_PER_YEAR, diameter_mm
@@ -136,6 +141,8 @@ def prepare_cohort(sc: Scenario, inputs: KernelInputs, seed: int, patients: Sequ
         other = np.full(len(draws), np.inf)
     end, observe = _timeline(sc, thetas, pres.days, other, follow_up_years)
     tropism = tropism_multipliers(seed, patients, pop.organotropism_sigma, sc.primary_site)
+    tropism[:, ORGANS.index(REGIONAL_NODES)] *= lymphatic_multipliers(
+        seed, patients, pop.lymphatic_sigma, draws.kinetics["dissemination"])
     return PreparedCohort(draws, thetas, pres, age0, other, end, observe, tropism)
 
 

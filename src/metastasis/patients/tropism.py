@@ -18,11 +18,12 @@ import numpy as np
 
 from metastasis.anatomy.organs import ORGANS
 from metastasis.engine.params import O_WAKE_MULT
-from metastasis.engine.rng import TROPISM_STREAM, patient_generator
+from metastasis.engine.rng import LYMPHATIC_STREAM, TROPISM_STREAM, patient_generator
 from metastasis.patients.sex_organs import organ_par_for_sex
 from metastasis.scenario.population import Population
 
-UNAFFECTED = ("regional_lymph_nodes",)
+REGIONAL_NODES = "regional_lymph_nodes"
+UNAFFECTED = (REGIONAL_NODES,)
 """Organs whose weight no patient changes (besides the primary's own)."""
 
 
@@ -39,6 +40,22 @@ def tropism_multipliers(seed: int, patients: Sequence[int], sigma: float,
         out[k] = np.exp(sigma * z - 0.5 * sigma * sigma)
     out[:, keep] = 1.0
     return out
+
+
+def lymphatic_multipliers(seed: int, patients: Sequence[int], sigma: float | None,
+                          dissemination: np.ndarray) -> np.ndarray:
+    """Multiplier of each patient's regional-node weight (dimensionless): L/D, L its own
+    lymphatic spread (lognormal, median 1, spread `sigma`, from its `LYMPHATIC_STREAM`) and D
+    its dissemination multiplier, so that the nodes are colonised in proportion to L rather
+    than D; all 1 when sigma is None.
+
+    Lymphatic and blood-vessel invasion are distinct findings at pathology, each with its own
+    prognostic weight (e.g. Mohammed et al. 2011 Br J Cancer 104:1296 in breast cancer)."""
+    if sigma is None:
+        return np.ones(len(patients))
+    z = np.array([patient_generator(seed, int(p), LYMPHATIC_STREAM).standard_normal()
+                  for p in patients])
+    return np.exp(sigma * z) / np.asarray(dissemination, dtype=np.float64)
 
 
 def patient_organ_tables(organ_par: np.ndarray, female: Sequence[bool] | np.ndarray,

@@ -121,6 +121,15 @@ class Population(_Section):
     other_cause_mortality: bool = Field(
         True, description="patients can die of other causes, by the bundled life table"
     )
+    lymphatic_sigma: Annotated[float, Field(ge=0.0, le=5.0)] | None = Field(
+        None,
+        description="spread (standard deviation of the natural log) of each patient's own "
+        "lymphatic spread: a lognormal multiplier of median 1 that sets how readily the "
+        "regional nodes are colonised in place of the patient's `dissemination` multiplier, "
+        "so that nodal and blood-borne spread differ between patients independently; None: "
+        "the nodes follow the dissemination multiplier like every other organ "
+        "(dimensionless)",
+    )
     organotropism_sigma: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
         0.0,
         description="spread (standard deviation of the natural log) of each patient's own "

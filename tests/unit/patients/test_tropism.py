@@ -7,7 +7,7 @@ import pytest
 
 import metastasis
 from metastasis.anatomy.organs import ORGANS
-from metastasis.patients.tropism import tropism_multipliers
+from metastasis.patients.tropism import lymphatic_multipliers, tropism_multipliers
 from metastasis.scenario.loader import ScenarioError, scenario_from_dict
 
 SIGMA = 1.5
@@ -74,3 +74,36 @@ def test_patients_colonise_the_organs_they_favour(spread):
 def test_a_negative_spread_is_named():
     with pytest.raises(ScenarioError, match="population.organotropism_sigma"):
         scenario_from_dict({"extends": "breast", "population": {"organotropism_sigma": -1}})
+    with pytest.raises(ScenarioError, match="population.lymphatic_sigma"):
+        scenario_from_dict({"extends": "breast", "population": {"lymphatic_sigma": -0.5}})
+
+
+def test_lymphatic_spread_replaces_the_dissemination_multiplier_at_the_nodes():
+    """L/D per patient: L lognormal of median 1 and log-SD σ (4,000 patients, within 4
+    standard errors), D the patient's dissemination multiplier; None leaves the nodes alone."""
+    d = np.exp(np.random.default_rng(0).normal(-3.0, 3.0, 4000))
+    m = lymphatic_multipliers(17, range(4000), SIGMA, d)
+    log_l = np.log(m * d)
+    assert abs(log_l.mean()) < 4 * SIGMA / np.sqrt(4000)
+    assert abs(log_l.std() - SIGMA) < 4 * SIGMA / np.sqrt(2 * 4000)
+    assert np.array_equal(lymphatic_multipliers(17, [5, 9], SIGMA, d[[5, 9]]), m[[5, 9]])
+    assert (lymphatic_multipliers(17, range(10), None, d[:10]) == 1.0).all()
+
+
+def test_with_lymphatic_spread_the_nodes_follow_it_and_not_dissemination():
+    """Colorectal M0 patients, 1 year: the regional-node multiplier in the patients table is
+    L/D (its product with `dissemination` is the patient's own lognormal L), and node-positive
+    patients drew a larger L than node-negative ones by more than four standard errors."""
+    w = dict(metastasis.load_scenario("colorectal").dormancy.organ_weights)
+    sc = scenario_from_dict({"extends": "colorectal", "population": {"lymphatic_sigma": SIGMA},
+                             "dormancy": {"organ_weights": {**w, "regional_lymph_nodes": 0.005}}})
+    p = metastasis.simulate(sc, patients=400, years=1, seed=21).patients
+    lymph = p.tropism_regional_lymph_nodes * p.dissemination
+    expect = lymphatic_multipliers(21, p.patient.tolist(), SIGMA, p.dissemination.to_numpy())
+    np.testing.assert_allclose(p.tropism_regional_lymph_nodes, expect, rtol=1e-12)
+    m0 = p[p.m_stage == "M0"].index
+    pos = p.loc[m0, "positive_nodes"] > 0
+    z = np.log(lymph[m0])
+    a, b = z[pos.to_numpy()], z[~pos.to_numpy()]
+    assert len(a) >= 30 and len(b) >= 30
+    assert a.mean() - b.mean() > 4 * np.sqrt(a.var() / len(a) + b.var() / len(b))
