@@ -1,8 +1,8 @@
 """Each diagnosed patient's treatment by the scenario's pathway, as an engine `Schedule`.
 
 A patient receives every `pathway.steps` entry it is eligible for (stage, receptor status,
-nodes, T, and the distant lesions found at the work-up); the courses' effects are compiled into one schedule anchored at the
-patient's diagnosis day.
+nodes, T, and the distant lesions found at the work-up); the courses' effects are compiled
+into one schedule anchored at the patient's diagnosis day.
 """
 
 from __future__ import annotations
