@@ -113,15 +113,11 @@ def onsets_by_patient(out: BatchOutput, seed: int, organs: Sequence[str]) -> dic
     rule_organ = np.array([list(organs).index(r.organ) for r in rules], dtype=np.int64)
     b50 = np.array([r.burden50_cells for r in rules])
     hmax = np.array([r.max_hazard_per_day for r in rules])
-    order = np.argsort(out.tr_patient, kind="stable")
-    tr_sorted = out.tr_patient[order]
     result = {}
-    for p in out.patients.tolist():
-        a, b = np.searchsorted(tr_sorted, [p, p + 1])
-        tr = out.traj[order[a:b]]
+    for p, tr in _patient_rows(out).items():
         burden = tr[:, 1 + N_TRAJ_FIXED: 1 + N_TRAJ_FIXED + out.n_organs]
-        result[int(p)] = onset_times(tr[:, 0], burden[:, rule_organ].T, b50, hmax,
-                                     symptom_thresholds(seed, int(p)))
+        result[p] = onset_times(tr[:, 0], burden[:, rule_organ].T, b50, hmax,
+                                symptom_thresholds(seed, p))
     return result
 
 
